@@ -1,0 +1,87 @@
+// One esbuild script for every target (see DESIGN.md):
+//   dist/extension.js  node, cjs, 'vscode' external     (the extension host entry)
+//   dist/cli.js        node, cjs, with a shebang        (the `keysmith` command)
+//   dist/webview.js    browser, iife                    (the sidebar view, once src/webview exists)
+// Flags: --production minifies and drops source maps; --watch rebuilds on change;
+//        --tests also bundles test/unit/*.test.ts into out/test/unit; --bench bundles the benchmark.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const nodeDefaults = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const targets = [
+  { ...nodeDefaults, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...nodeDefaults,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (existsSync('src/webview/main.ts')) {
+  targets.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+  });
+}
+
+/** @param {string} dir */
+const testEntries = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.test.ts') || f === 'index.ts')
+        .map((f) => path.join(dir, f))
+    : [];
+
+if (args.has('--tests')) {
+  targets.push({
+    ...nodeDefaults,
+    sourcemap: 'inline',
+    minify: false,
+    entryPoints: testEntries('test/unit'),
+    outdir: 'out/test/unit',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+if (args.has('--bench')) {
+  targets.push({
+    ...nodeDefaults,
+    sourcemap: false,
+    minify: false,
+    entryPoints: ['test/bench/bench.ts'],
+    outdir: 'out/test/bench',
+  });
+}
+
+if (watch) {
+  const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[esbuild] watching for changes…');
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+}

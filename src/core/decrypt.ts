@@ -1,0 +1,139 @@
+import { aesGcmOpen } from './aesGcm';
+import { decodeUtf8Strict } from './encoding';
+import { decryptFailed, KeysmithError, throwIfAborted } from './errors';
+import { readEnvelope, type DecodedEnvelope, type Envelope } from './envelope';
+import { deriveKey } from './kdf';
+import { rejectUnknown, requireObject } from './options';
+import { readSecret, type Secret } from './secret';
+
+interface DecryptCommon {
+  /** The 64-hex-character key the envelope was made with (exactly one of key and password). */
+  key?: string;
+  password?: string;
+  /** Cancels password derivations that have not finished (their results are discarded). */
+  signal?: AbortSignal;
+}
+
+export interface DecryptOptions extends DecryptCommon {
+  /** The envelope as JSON text or as an object. */
+  envelope: string | Envelope;
+}
+
+export interface DecryptBatchOptions extends DecryptCommon {
+  envelopes: readonly (string | Envelope)[];
+}
+
+/** The reference API's decrypt response. */
+export interface DecryptResult {
+  plaintext: string;
+  algorithm: 'AES-256-GCM';
+}
+
+/**
+ * Checks an envelope and decrypts it. A malformed envelope gets a specific error naming the
+ * field; a wrong key or password, or any tampering, gets one opaque `DECRYPT_FAILED` and no
+ * plaintext at all.
+ *
+ * @example const { plaintext } = await decrypt({ envelope: text, key })
+ */
+export async function decrypt(options: DecryptOptions): Promise<DecryptResult> {
+  const opts = requireObject(options, 'decrypt');
+  rejectUnknown(opts, ['envelope', 'key', 'password', 'signal'], 'decrypt');
+  const [result] = await decryptAll(opts, [opts.envelope]);
+  return result!;
+}
+
+/**
+ * Decrypts many envelopes with one key or password, all or nothing: if any fails, the error (with
+ * its `index`) is thrown and no plaintext is returned. A password is derived once per distinct
+ * (salt, iterations), so a batch made by {@link encryptBatch} costs one derivation.
+ */
+export async function decryptBatch(options: DecryptBatchOptions): Promise<DecryptResult[]> {
+  const opts = requireObject(options, 'decryptBatch');
+  rejectUnknown(opts, ['envelopes', 'key', 'password', 'signal'], 'decryptBatch');
+  if (!Array.isArray(opts.envelopes)) {
+    throw new KeysmithError('INVALID_ARGUMENT', 'envelopes must be an array.', 'envelopes');
+  }
+  return decryptAll(opts, opts.envelopes);
+}
+
+async function decryptAll(
+  opts: Record<string, unknown>,
+  inputs: readonly unknown[],
+): Promise<DecryptResult[]> {
+  const batch = inputs.length > 1;
+  const at = <T>(index: number, run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw batch && error instanceof KeysmithError ? error.atIndex(index) : error;
+    }
+  };
+  const secret = readSecret(opts.key, opts.password);
+  const signal = opts.signal as AbortSignal | undefined;
+  // Every envelope is read and checked before any key is derived or anything decrypted.
+  const decoded = inputs.map((input, index) => at(index, () => readEnvelope(input)));
+  decoded.forEach((envelope, index) => at(index, () => checkMode(envelope, secret)));
+
+  const keys = await keysFor(decoded, secret, signal);
+  const plaintexts: Buffer[] = [];
+  try {
+    decoded.forEach((envelope, index) => {
+      const key = keys[index]!;
+      plaintexts.push(at(index, () => aesGcmOpen(key, envelope.iv, envelope.ciphertext, envelope.tag)));
+    });
+    return plaintexts.map((bytes, index) =>
+      at(index, () => {
+        const plaintext = decodeUtf8Strict(bytes);
+        // Authentic but not UTF-8: not made by an encrypt of text, so treated as not decryptable.
+        if (plaintext === undefined) throw decryptFailed();
+        return { plaintext, algorithm: 'AES-256-GCM' as const };
+      }),
+    );
+  } catch (error) {
+    for (const bytes of plaintexts) bytes.fill(0);
+    throw error;
+  } finally {
+    if (secret.kind === 'password') for (const key of new Set(keys)) key.fill(0);
+  }
+}
+
+function checkMode(envelope: DecodedEnvelope, secret: Secret): void {
+  // Which mode an envelope was made in is written in it, so saying so gives nothing away.
+  if (envelope.kdf && secret.kind === 'key') {
+    throw new KeysmithError(
+      'KEY_OR_PASSWORD',
+      'This envelope was encrypted with a password, not a key.',
+      'kdf',
+    );
+  }
+  if (!envelope.kdf && secret.kind === 'password') {
+    throw new KeysmithError(
+      'KEY_OR_PASSWORD',
+      'This envelope was encrypted with a key, not a password.',
+      'kdf',
+    );
+  }
+}
+
+/** One AES key per envelope; a password is derived once per distinct (salt, iterations). */
+async function keysFor(decoded: DecodedEnvelope[], secret: Secret, signal?: AbortSignal): Promise<Buffer[]> {
+  throwIfAborted(signal);
+  if (secret.kind === 'key') return decoded.map(() => secret.key);
+  const derivations = new Map<string, Promise<Buffer>>();
+  for (const { kdf } of decoded) {
+    const id = `${kdf!.iterations}:${kdf!.salt.toString('base64')}`;
+    if (!derivations.has(id))
+      derivations.set(id, deriveKey(secret.password, kdf!.salt, kdf!.iterations, signal));
+  }
+  const settled = await Promise.allSettled(derivations.values());
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) {
+    for (const s of settled) if (s.status === 'fulfilled') s.value.fill(0);
+    throw (failure as PromiseRejectedResult).reason;
+  }
+  const byId = new Map(
+    [...derivations.keys()].map((id, i) => [id, (settled[i] as PromiseFulfilledResult<Buffer>).value]),
+  );
+  return decoded.map(({ kdf }) => byId.get(`${kdf!.iterations}:${kdf!.salt.toString('base64')}`)!);
+}

@@ -1,0 +1,69 @@
+/**
+ * Every failure of the core is a {@link KeysmithError} with a stable `code`, so the editor and the
+ * CLI can map it to their own words. Messages name the field that is wrong and never contain a
+ * secret (no key, password or plaintext, not even a fragment of one).
+ *
+ * Shape errors are specific ("iv must be 12 bytes"); an authentication failure is deliberately
+ * opaque (`DECRYPT_FAILED`) so it does not tell an attacker which part was wrong.
+ */
+export type KeysmithErrorCode =
+  /** An argument has the wrong JavaScript type or the options object is not one. */
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_TYPE'
+  | 'INVALID_LENGTH'
+  | 'INVALID_PREFIX'
+  | 'INVALID_ALPHABET'
+  | 'INVALID_ALGORITHM'
+  | 'INVALID_KEY_SIZE'
+  | 'INVALID_CURVE'
+  /** Not exactly one of `key` and `password` was given. */
+  | 'KEY_OR_PASSWORD'
+  | 'INVALID_KEY'
+  | 'INVALID_PASSWORD'
+  | 'INVALID_ITERATIONS'
+  | 'INVALID_KID'
+  | 'INVALID_PLAINTEXT'
+  | 'PLAINTEXT_TOO_LARGE'
+  | 'ENVELOPE_TOO_LARGE'
+  | 'MALFORMED_ENVELOPE'
+  | 'UNSUPPORTED_VERSION'
+  | 'UNSUPPORTED_ALGORITHM'
+  /** Wrong key, wrong password, or the envelope was modified: which one is not said, on purpose. */
+  | 'DECRYPT_FAILED'
+  | 'ABORTED';
+
+export class KeysmithError extends Error {
+  override readonly name = 'KeysmithError';
+
+  constructor(
+    readonly code: KeysmithErrorCode,
+    message: string,
+    /** The input field the error is about (`iv`, `key`, `length`, ...), when there is one. */
+    readonly field?: string,
+    /** In a batch, the position of the item that failed. */
+    readonly index?: number,
+  ) {
+    super(message);
+  }
+
+  /** The same error, marked with the position of the batch item it came from. */
+  atIndex(index: number): KeysmithError {
+    return new KeysmithError(this.code, this.message, this.field, index);
+  }
+}
+
+export function isKeysmithError(value: unknown): value is KeysmithError {
+  return value instanceof KeysmithError;
+}
+
+/** The one opaque message for every authentication failure. */
+export const DECRYPT_FAILED_MESSAGE =
+  'Could not decrypt: the key or password is wrong, or the envelope was modified.';
+
+export function decryptFailed(): KeysmithError {
+  return new KeysmithError('DECRYPT_FAILED', DECRYPT_FAILED_MESSAGE);
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new KeysmithError('ABORTED', 'The operation was cancelled.');
+}

@@ -1,0 +1,17 @@
+/**
+ * The Keysmith core: the reference API's four operations on node:crypto, plus envelope v1.
+ * No `vscode` import: the extension and the CLI both stand on this.
+ */
+export { generateKey, keyGenerator, KEY_TYPES, NANOID_URL_ALPHABET } from './generateKey';
+export type { GenerateKeyOptions, GeneratedKey, KeyGenerator, KeyType } from './generateKey';
+export { generateKeyPair, RSA_KEY_SIZES, EC_CURVES } from './generateKeyPair';
+export type { GenerateKeyPairOptions, GeneratedKeyPair, RsaKeySize, EcCurve } from './generateKeyPair';
+export { encrypt, encryptBatch } from './encrypt';
+export type { EncryptOptions, EncryptBatchOptions } from './encrypt';
+export { decrypt, decryptBatch } from './decrypt';
+export type { DecryptOptions, DecryptBatchOptions, DecryptResult } from './decrypt';
+export { parseEnvelope, serializeEnvelope, envelopeWarnings } from './envelope';
+export type { Envelope } from './envelope';
+export { KeysmithError, isKeysmithError, DECRYPT_FAILED_MESSAGE } from './errors';
+export type { KeysmithErrorCode } from './errors';
+export * as limits from './limits';
