@@ -22,7 +22,7 @@ export default tseslint.config(
           message: 'pbkdf2Sync blocks the event loop: use the async pbkdf2.',
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       eqeqeq: ['error', 'always'],
     },
   },

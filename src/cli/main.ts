@@ -1,0 +1,271 @@
+/**
+ * `keysmith`: the core on the command line, so what the editor encrypts, scripts and CI can
+ * decrypt. Secrets come only from environment variables (argv is visible to every process).
+ *
+ * Exit codes: 0 success; 1 could not decrypt (nothing on stdout); 2 usage error or malformed input,
+ * with one line on stderr naming what is wrong.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  decrypt,
+  encrypt,
+  envelopeWarnings,
+  generateKey,
+  generateKeyPair,
+  isKeysmithError,
+  KEY_TYPES,
+  limits,
+  parseEnvelope,
+  serializeEnvelope,
+  type GenerateKeyOptions,
+  type GenerateKeyPairOptions,
+  type KeyType,
+} from '../core';
+import { decodeUtf8Strict } from '../core/encoding';
+import { CliError } from './cliError';
+import { readStdin, writeKeyPairFiles, writeStdout } from './io';
+
+const HELP: Record<string, string> = {
+  main: `Usage: keysmith <command> [options]
+
+Commands:
+  generate-key       print an API key, UUID v4, nanoid or hex secret
+  generate-keypair   create an RSA or EC key pair as PEM
+  encrypt            stdin -> AES-256-GCM envelope (JSON) on stdout
+  decrypt            envelope on stdin -> plaintext on stdout
+
+Run 'keysmith <command> --help' for a command's options.
+Exit codes: 0 ok, 1 could not decrypt, 2 usage error or malformed input.`,
+  'generate-key': `Usage: keysmith generate-key [--type api-key|uuid-v4|nanoid|secret] [--prefix P] [--length N] [--json]
+
+  --type     api-key (default): <prefix>_ + 64 hex chars, 256 bits
+             uuid-v4: RFC 9562 version 4, 122 bits
+             nanoid: URL-safe A-Z a-z 0-9 _ -, 21 chars (126 bits) by default
+             secret: hex characters, 64 (256 bits) by default
+  --prefix   api-key prefix (default sk)
+  --length   nanoid: 2-256 characters; secret: 8-1024 hex characters
+  --json     print {"key","type","entropy_bits"} as the reference API returns`,
+  'generate-keypair': `Usage: keysmith generate-keypair --algorithm RSA|EC [--key-size N] [--curve P-256|P-384|P-521]
+                                [--pkcs8] [--out PATH_PREFIX] [--json]
+
+  --algorithm  RSA or EC
+  --key-size   RSA: 2048 (default), 3072 or 4096
+  --curve      EC: P-256 (default), P-384 or P-521
+  --pkcs8      private key as PKCS#8 (BEGIN PRIVATE KEY) instead of PKCS#1 / SEC1
+  --out P      write P_private.pem (mode 0600) and P_public.pem; never overwrites
+  --json       print the reference API's response object; with --out, the file paths
+               instead of the private key`,
+  encrypt: `Usage: keysmith encrypt (--key-env VAR | --password-env VAR) [--iterations N] [--pretty]
+
+  Reads the plaintext (exact bytes, UTF-8) from stdin and prints an envelope v1 on stdout.
+  --key-env VAR        the environment variable holding a 64-hex-character key
+  --password-env VAR   the environment variable holding a password (PBKDF2-HMAC-SHA256)
+  --iterations N       PBKDF2 iterations, 1000-10000000 (default 600000); password only
+  --pretty             write the envelope on several lines`,
+  decrypt: `Usage: keysmith decrypt (--key-env VAR | --password-env VAR)
+
+  Reads an envelope from stdin and writes the plaintext's exact bytes on stdout.
+  --key-env VAR        the environment variable holding the 64-hex-character key
+  --password-env VAR   the environment variable holding the password
+  Exit code 1 (and nothing on stdout) when the key or password is wrong or the envelope was modified.`,
+};
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const help: Options = { help: { type: 'boolean', short: 'h' } };
+const secretOptions: Options = { 'key-env': { type: 'string' }, 'password-env': { type: 'string' } };
+
+const COMMANDS: Record<string, { options: Options; run: (values: Values) => Promise<void> }> = {
+  'generate-key': {
+    options: {
+      type: { type: 'string' },
+      prefix: { type: 'string' },
+      length: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    run: runGenerateKey,
+  },
+  'generate-keypair': {
+    options: {
+      algorithm: { type: 'string' },
+      'key-size': { type: 'string' },
+      curve: { type: 'string' },
+      pkcs8: { type: 'boolean' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    run: runGenerateKeyPair,
+  },
+  encrypt: {
+    options: { ...secretOptions, iterations: { type: 'string' }, pretty: { type: 'boolean' } },
+    run: runEncrypt,
+  },
+  decrypt: { options: secretOptions, run: runDecrypt },
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    process.stderr.write(`${HELP.main}\n`);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP.main}\n`);
+    return 0;
+  }
+  const spec = COMMANDS[command];
+  if (!spec)
+    throw new CliError(`unknown command '${command}' (expected ${Object.keys(COMMANDS).join(', ')})`);
+  let values: Values;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: { ...spec.options, ...help },
+      strict: true,
+      allowPositionals: false,
+    }).values as Values;
+  } catch (error) {
+    // parseArgs says e.g. "Unknown option '--foo'"; keep its words, drop its advice lines.
+    throw new CliError(`${command}: ${String((error as Error).message).split('\n')[0]}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  try {
+    await spec.run(values);
+  } catch (error) {
+    // The core's messages name the field; say which command it came from.
+    if (isKeysmithError(error) && error.code !== 'DECRYPT_FAILED') {
+      throw new CliError(`${command}: ${error.message}`);
+    }
+    throw error;
+  }
+  return 0;
+}
+
+async function runGenerateKey(values: Values): Promise<void> {
+  const type = (values.type as string | undefined) ?? 'api-key';
+  if (!(KEY_TYPES as readonly string[]).includes(type)) {
+    throw new CliError(`generate-key: --type must be one of ${KEY_TYPES.join(', ')}`);
+  }
+  const options: GenerateKeyOptions = { type: type as KeyType };
+  if (values.prefix !== undefined) options.prefix = values.prefix as string;
+  if (values.length !== undefined) options.length = parseInteger(values.length as string, '--length');
+  const result = generateKey(options);
+  writeStdout(values.json ? `${JSON.stringify(result)}\n` : `${result.key}\n`);
+}
+
+async function runGenerateKeyPair(values: Values): Promise<void> {
+  const algorithm = values.algorithm;
+  let options: GenerateKeyPairOptions;
+  if (algorithm === 'RSA') {
+    if (values.curve !== undefined)
+      throw new CliError('generate-keypair: --curve applies only to --algorithm EC');
+    options = { algorithm, pkcs8: values.pkcs8 === true };
+    if (values['key-size'] !== undefined) {
+      options.key_size = parseInteger(values['key-size'] as string, '--key-size') as never;
+    }
+  } else if (algorithm === 'EC') {
+    if (values['key-size'] !== undefined)
+      throw new CliError('generate-keypair: --key-size applies only to --algorithm RSA');
+    options = { algorithm, pkcs8: values.pkcs8 === true };
+    if (values.curve !== undefined) options.curve = values.curve as never;
+  } else {
+    throw new CliError('generate-keypair: --algorithm must be RSA or EC');
+  }
+  const pair = await generateKeyPair(options);
+  const out = values.out as string | undefined;
+  if (out === undefined) {
+    writeStdout(values.json ? `${JSON.stringify(pair)}\n` : `${pair.private_key}${pair.public_key}`);
+    return;
+  }
+  const paths = await writeKeyPairFiles(out, pair.private_key, pair.public_key);
+  if (values.json) {
+    const { private_key: _privateKey, ...rest } = pair;
+    writeStdout(
+      `${JSON.stringify({ ...rest, private_key_path: paths.privatePath, public_key_path: paths.publicPath })}\n`,
+    );
+  } else {
+    writeStdout(`${paths.privatePath}\n${paths.publicPath}\n`);
+  }
+}
+
+async function runEncrypt(values: Values): Promise<void> {
+  const secret = readSecretFromEnv(values, 'encrypt');
+  const iterations =
+    values.iterations === undefined ? undefined : parseInteger(values.iterations as string, '--iterations');
+  if (iterations !== undefined && secret.key !== undefined) {
+    throw new CliError('encrypt: --iterations applies only to --password-env');
+  }
+  const bytes = await readStdin(limits.MAX_PLAINTEXT_BYTES, 'plaintext on stdin is larger than 64 MiB');
+  const plaintext = decodeUtf8Strict(bytes);
+  if (plaintext === undefined) throw new CliError('encrypt: stdin is not valid UTF-8 text');
+  const envelope = await encrypt({ plaintext, ...secret, ...(iterations !== undefined && { iterations }) });
+  for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
+  writeStdout(`${serializeEnvelope(envelope, { pretty: values.pretty === true })}\n`);
+}
+
+async function runDecrypt(values: Values): Promise<void> {
+  const secret = readSecretFromEnv(values, 'decrypt');
+  const bytes = await readStdin(
+    limits.MAX_ENVELOPE_CHARS,
+    'the envelope on stdin is larger than the 64 MiB limit allows',
+  );
+  const text = decodeUtf8Strict(bytes);
+  if (text === undefined) throw new CliError('decrypt: stdin is not valid UTF-8 text');
+  const envelope = parseEnvelope(text.trim());
+  for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
+  const { plaintext } = await decrypt({ envelope, ...secret });
+  writeStdout(Buffer.from(plaintext, 'utf8'));
+}
+
+function readSecretFromEnv(values: Values, command: string): { key?: string; password?: string } {
+  const keyVar = values['key-env'] as string | undefined;
+  const passwordVar = values['password-env'] as string | undefined;
+  if ((keyVar === undefined) === (passwordVar === undefined)) {
+    throw new CliError(`${command}: give exactly one of --key-env VAR or --password-env VAR`);
+  }
+  const name = (keyVar ?? passwordVar)!;
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new CliError(`${command}: environment variable ${name} is not set or empty`);
+  }
+  if (keyVar !== undefined && !/^[0-9a-fA-F]{64}$/.test(value.trim())) {
+    // Said here so the message names the variable; the value itself is never printed.
+    throw new CliError(`${command}: the key in ${name} must be 64 hexadecimal characters`);
+  }
+  // Trailing newlines sneak in from `$(cat keyfile)`-style exports; a key never contains one.
+  return keyVar !== undefined ? { key: value.trim() } : { password: value };
+}
+
+function parseInteger(text: string, flag: string): number {
+  if (!/^\d{1,9}$/.test(text))
+    throw new CliError(`${flag} must be a whole number (got '${text.slice(0, 20)}')`);
+  return Number(text);
+}
+
+/** One line on stderr, no stack trace; the core's messages already name the field. */
+export function reportError(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`keysmith: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (isKeysmithError(error)) {
+    process.stderr.write(`keysmith: ${error.message}\n`);
+    return error.code === 'DECRYPT_FAILED' ? 1 : 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`keysmith: ${message.split('\n')[0]}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);
