@@ -58,14 +58,25 @@ const testEntries = (dir) =>
     : [];
 
 if (args.has('--tests')) {
-  targets.push({
-    ...nodeDefaults,
-    sourcemap: 'inline',
-    minify: false,
-    entryPoints: testEntries('test/unit'),
-    outdir: 'out/test/unit',
-    external: ['vscode', 'mocha'],
-  });
+  const testBuild = { ...nodeDefaults, sourcemap: 'inline', minify: false };
+  targets.push(
+    // Plain-Node unit tests of the core and the CLI.
+    { ...testBuild, entryPoints: testEntries('test/unit'), outdir: 'out/test/unit', external: ['mocha'] },
+    // Suites that run inside the VS Code extension host ('vscode' is provided by the host).
+    {
+      ...testBuild,
+      entryPoints: testEntries('test/integration'),
+      outdir: 'out/test/integration',
+      external: ['vscode', 'mocha'],
+    },
+    // The harness that starts code-server and Chromium (Node 20, outside the host).
+    {
+      ...testBuild,
+      entryPoints: ['test/host/run.ts'],
+      outdir: 'out/test/host',
+      external: ['playwright-core'],
+    },
+  );
 }
 
 if (args.has('--bench')) {

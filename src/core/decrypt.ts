@@ -39,7 +39,7 @@ export interface DecryptResult {
 export async function decrypt(options: DecryptOptions): Promise<DecryptResult> {
   const opts = requireObject(options, 'decrypt');
   rejectUnknown(opts, ['envelope', 'key', 'password', 'signal'], 'decrypt');
-  const [result] = await decryptAll(opts, [opts.envelope]);
+  const [result] = await decryptAll(opts, [opts.envelope], false);
   return result!;
 }
 
@@ -54,14 +54,15 @@ export async function decryptBatch(options: DecryptBatchOptions): Promise<Decryp
   if (!Array.isArray(opts.envelopes)) {
     throw new KeysmithError('INVALID_ARGUMENT', 'envelopes must be an array.', 'envelopes');
   }
-  return decryptAll(opts, opts.envelopes);
+  return decryptAll(opts, opts.envelopes, true);
 }
 
+/** `batch`: errors carry the failing item's `index`. */
 async function decryptAll(
   opts: Record<string, unknown>,
   inputs: readonly unknown[],
+  batch: boolean,
 ): Promise<DecryptResult[]> {
-  const batch = inputs.length > 1;
   const at = <T>(index: number, run: () => T): T => {
     try {
       return run();

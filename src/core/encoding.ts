@@ -79,10 +79,14 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
  * Encodes text to UTF-8, refusing lone surrogates (which `Buffer.from` would silently turn into
  * U+FFFD, so the decrypted text would differ from what was encrypted).
  */
-export function encodeUtf8Strict(text: string, field: string): Buffer {
+export function encodeUtf8Strict(
+  text: string,
+  field: string,
+  code: KeysmithErrorCode = 'INVALID_PLAINTEXT',
+): Buffer {
   if (!text.isWellFormed()) {
     throw new KeysmithError(
-      'INVALID_PLAINTEXT',
+      code,
       `${field} contains an unpaired UTF-16 surrogate and cannot be encoded as UTF-8.`,
       field,
     );

@@ -46,7 +46,7 @@ export interface EncryptBatchOptions extends EncryptCommon {
 export async function encrypt(options: EncryptOptions): Promise<Envelope> {
   const opts = requireObject(options, 'encrypt');
   rejectUnknown(opts, ['plaintext', 'key', 'password', 'iterations', 'kid', 'signal'], 'encrypt');
-  const [envelope] = await encryptAll(opts, [opts.plaintext]);
+  const [envelope] = await encryptAll(opts, [opts.plaintext], false);
   return envelope!;
 }
 
@@ -60,19 +60,21 @@ export async function encryptBatch(options: EncryptBatchOptions): Promise<Envelo
   if (!Array.isArray(opts.plaintexts)) {
     throw new KeysmithError('INVALID_ARGUMENT', 'plaintexts must be an array of strings.', 'plaintexts');
   }
-  return encryptAll(opts, opts.plaintexts);
+  return encryptAll(opts, opts.plaintexts, true);
 }
 
+/** `batch`: errors carry the failing item's `index`. */
 async function encryptAll(
   opts: Record<string, unknown>,
   plaintexts: readonly unknown[],
+  batch: boolean,
 ): Promise<Envelope[]> {
   // Check every input before any work: a bad item never costs a password derivation.
   const encoded = plaintexts.map((plaintext, index) => {
     try {
       return plaintextBytes(plaintext);
     } catch (error) {
-      throw plaintexts.length > 1 && error instanceof KeysmithError ? error.atIndex(index) : error;
+      throw batch && error instanceof KeysmithError ? error.atIndex(index) : error;
     }
   });
   const secret = readSecret(opts.key, opts.password);

@@ -80,8 +80,11 @@ export function readEnvelope(input: unknown): DecodedEnvelope {
   } else if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
     fields = new Map();
     for (const name of Object.keys(input)) {
+      const value = (input as Record<string, unknown>)[name];
+      // An object built in code may spell an absent optional field as undefined.
+      if (value === undefined) continue;
       checkFieldName(name, fields);
-      fields.set(name, (input as Record<string, unknown>)[name]);
+      fields.set(name, value);
     }
   } else {
     throw malformed('The envelope must be a JSON object.');

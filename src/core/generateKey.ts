@@ -68,7 +68,8 @@ export function keyGenerator(options: GenerateKeyOptions): KeyGenerator {
 
   switch (keyType) {
     case 'api-key': {
-      const prefix = opts.prefix ?? API_KEY_DEFAULT_PREFIX;
+      // Only undefined means "the default": null or '' are mistakes worth naming.
+      const prefix = opts.prefix === undefined ? API_KEY_DEFAULT_PREFIX : opts.prefix;
       if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
         throw new KeysmithError(
           'INVALID_PREFIX',

@@ -39,7 +39,7 @@ const NODE_CURVE: Record<EcCurve, string> = {
  */
 export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<GeneratedKeyPair> {
   const opts = requireObject(options, 'generateKeyPair');
-  const pkcs8 = opts.pkcs8 ?? false;
+  const pkcs8 = opts.pkcs8 === undefined ? false : opts.pkcs8;
   if (typeof pkcs8 !== 'boolean') {
     throw new KeysmithError('INVALID_ARGUMENT', 'pkcs8 must be true or false.', 'pkcs8');
   }
@@ -47,7 +47,7 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
 
   if (opts.algorithm === 'RSA') {
     rejectUnknown(opts, ['algorithm', 'key_size', 'pkcs8', 'signal'], 'algorithm RSA');
-    const keySize = opts.key_size ?? 2048;
+    const keySize = opts.key_size === undefined ? 2048 : opts.key_size;
     if (!(RSA_KEY_SIZES as readonly unknown[]).includes(keySize)) {
       throw new KeysmithError(
         'INVALID_KEY_SIZE',
@@ -74,7 +74,7 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
 
   if (opts.algorithm === 'EC') {
     rejectUnknown(opts, ['algorithm', 'curve', 'pkcs8', 'signal'], 'algorithm EC');
-    const curve = opts.curve ?? 'P-256';
+    const curve = opts.curve === undefined ? 'P-256' : opts.curve;
     if (typeof curve !== 'string' || !(EC_CURVES as readonly string[]).includes(curve)) {
       throw new KeysmithError('INVALID_CURVE', `curve must be one of ${EC_CURVES.join(', ')}.`, 'curve');
     }

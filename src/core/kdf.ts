@@ -33,7 +33,7 @@ export function passwordBytes(password: unknown): Buffer {
     );
   }
   // NFC: the same password typed on macOS (often NFD) and elsewhere must derive the same key.
-  return encodeUtf8Strict(password.normalize('NFC'), 'password');
+  return encodeUtf8Strict(password.normalize('NFC'), 'password', 'INVALID_PASSWORD');
 }
 
 /**
