@@ -69,12 +69,19 @@ if (args.has('--tests')) {
       outdir: 'out/test/integration',
       external: ['vscode', 'mocha'],
     },
-    // The harness that starts code-server and Chromium (Node 20, outside the host).
+    // The harness that starts code-server and Chromium (Node 20, outside the host), and `npm start`.
     {
       ...testBuild,
-      entryPoints: ['test/host/run.ts'],
+      entryPoints: ['test/host/run.ts', 'test/host/start.ts', 'test/host/electron.ts'],
       outdir: 'out/test/host',
-      external: ['playwright-core'],
+      external: ['playwright-core', '@vscode/test-electron'],
+    },
+    // UI tests: mocha in Node driving the workbench with Playwright.
+    {
+      ...testBuild,
+      entryPoints: testEntries('test/ui'),
+      outdir: 'out/test/ui',
+      external: ['playwright-core', 'mocha'],
     },
   );
 }

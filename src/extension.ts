@@ -1,8 +1,9 @@
 import type * as vscode from 'vscode';
+import { registerAllCommands } from './commands';
 
-/** Activation is cheap: commands and views register here; the crypto core loads with them. */
-export function activate(_context: vscode.ExtensionContext): void {
-  // Editor features arrive with the commands and the sidebar view.
+/** Activation only registers; the crypto work happens when a command runs. */
+export function activate(context: vscode.ExtensionContext): void {
+  registerAllCommands(context);
 }
 
 export function deactivate(): void {}

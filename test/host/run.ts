@@ -87,6 +87,9 @@ const USER_SETTINGS = {
   'workbench.tips.enabled': false,
   'git.enabled': true,
   'window.restoreWindows': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'workbench.editor.empty.hint': 'hidden',
 };
 
 export interface StartOptions {
@@ -98,7 +101,8 @@ export interface StartOptions {
   /** Where the server's own folders go (default: a fresh temporary folder, removed on stop). */
   scratch?: string;
   log?: (line: string) => void;
-  extraArgs?: string[];
+  /** The smoke-test driver makes the workbench honour `payload` (tests); off for `npm start`. */
+  testDriver?: boolean;
 }
 
 /** Starts code-server on 127.0.0.1 with its own folders; resolves when it answers /healthz. */
@@ -147,9 +151,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--vscode-option',
-    'enable-smoke-test-driver',
-    ...(options.extraArgs ?? []),
+    ...(options.testDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
   ];
   const server = spawn(NODE24, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = options.log ?? (() => undefined);

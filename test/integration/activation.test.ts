@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'keysmith.keysmith';
+import { CommandId } from '../../src/commandIds';
+import { EXTENSION_ID } from './helpers';
 
 describe('activation', () => {
   it('the extension is present and activates', async () => {
@@ -9,5 +9,25 @@ describe('activation', () => {
     assert.ok(extension, `${EXTENSION_ID} is loaded`);
     await extension.activate();
     assert.equal(extension.isActive, true);
+  });
+
+  it('every contributed command is registered, and every registered one is contributed', async () => {
+    const { contributes } = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+    };
+    const contributed = contributes.commands.map((c) => c.command);
+    // VS Code adds <view id>.focus, .open, ... for each contributed view: those are not ours to register.
+    const viewIds = Object.values(contributes.views).flatMap((views) => views.map((view) => `${view.id}.`));
+    const registered = (await vscode.commands.getCommands(true)).filter(
+      (id) => id.startsWith('keysmith.') && !viewIds.some((view) => id.startsWith(view)),
+    );
+    assert.deepEqual([...registered].sort(), [...contributed].sort());
+    assert.deepEqual([...contributed].sort(), Object.values(CommandId).sort());
+  });
+
+  it('the Keysmith container opens in the activity bar', async () => {
+    // VS Code registers workbench.view.extension.<container id> for each contributed container.
+    await vscode.commands.executeCommand('workbench.view.extension.keysmith');
+    await vscode.commands.executeCommand('keysmith.home.focus');
   });
 });

@@ -1,0 +1,10 @@
+/** Every command Keysmith contributes, in one table (package.json `contributes.commands` matches it). */
+export const CommandId = {
+  insertKey: 'keysmith.insertKey',
+  insertApiKey: 'keysmith.insertApiKey',
+  insertUuid: 'keysmith.insertUuid',
+  insertNanoid: 'keysmith.insertNanoid',
+  insertSecret: 'keysmith.insertSecret',
+} as const;
+
+export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -1,0 +1,19 @@
+/**
+ * Maps failures to what the user reads. The core's messages name the field and never contain a
+ * secret; anything else (a bug, a file-system error) is shown by its message alone, never with
+ * arguments that could hold a key or a password.
+ */
+import * as vscode from 'vscode';
+import { isKeysmithError } from './core';
+
+export function errorMessage(error: unknown): string {
+  if (isKeysmithError(error)) {
+    return vscode.l10n.t('Keysmith: {0}', error.message);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return vscode.l10n.t('Keysmith: {0}', message.split('\n')[0] ?? '');
+}
+
+export function showError(error: unknown): void {
+  void vscode.window.showErrorMessage(errorMessage(error));
+}

@@ -1,0 +1,84 @@
+/**
+ * UI tests: a person's path through the real workbench — the command palette, a Keysmith quick
+ * pick, the document — driven with Playwright in headless Chromium against code-server.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ROOT,
+  ensureHostInstalled,
+  launchBrowser,
+  saveScreenshot,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+} from '../host/run';
+import {
+  answerQuickInput,
+  newUntitledFile,
+  runFromPalette,
+  waitForEditorText,
+  waitForWorkbench,
+} from './workbench';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('workbench UI', function () {
+  this.timeout(120_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    ensureHostInstalled();
+    workspace = mkdtempSync(path.join(tmpdir(), 'keysmith-ui-workspace-'));
+    cpSync(path.join(ROOT, 'test', 'fixtures', 'sample-workspace'), workspace, { recursive: true });
+    server = await startCodeServer({ workspace });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(workbenchUrl(server));
+    await waitForWorkbench(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await saveScreenshot(page, `ui-failure-${Date.now()}.png`);
+  });
+
+  it('shows the Keysmith container in the activity bar, and its view', async () => {
+    const item = page.locator('.activitybar [aria-label^="Keysmith"]').first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    await item.click();
+    await page.locator('.sidebar .composite.title', { hasText: 'Keysmith' }).first().waitFor();
+    const button = page
+      .locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Insert Key' })
+      .first();
+    await button.waitFor();
+    await saveScreenshot(page, 'activity-bar.png');
+  });
+
+  it('inserts a UUID from the command palette and its quick pick', async () => {
+    await newUntitledFile(page);
+    await runFromPalette(page, 'Keysmith: Insert Key…');
+    await answerQuickInput(page, 'UUID', 'UUID v4');
+    const text = (await waitForEditorText(page, /[0-9a-f]{8}-/)).trim();
+    assert.match(text, UUID);
+    const file = await saveScreenshot(page, 'workbench.png');
+    assert.ok(file.endsWith('workbench.png'));
+  });
+
+  it('an API key from the palette carries the configured prefix', async () => {
+    await newUntitledFile(page);
+    await runFromPalette(page, 'Keysmith: Insert API Key');
+    assert.match((await waitForEditorText(page, /sk_[0-9a-f]{64}/)).trim(), /^sk_[0-9a-f]{64}$/);
+  });
+});
