@@ -5,6 +5,12 @@ export const CommandId = {
   insertUuid: 'keysmith.insertUuid',
   insertNanoid: 'keysmith.insertNanoid',
   insertSecret: 'keysmith.insertSecret',
+  generateKeyPair: 'keysmith.generateKeyPair',
+  encryptSelection: 'keysmith.encryptSelection',
+  decryptSelection: 'keysmith.decryptSelection',
+  storeKey: 'keysmith.storeKey',
+  removeKey: 'keysmith.removeKey',
+  copyStoredKey: 'keysmith.copyStoredKey',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

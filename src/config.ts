@@ -1,22 +1,45 @@
 /**
  * The one typed reader of Keysmith's settings (mirrors `contributes.configuration`). Values are
- * read when used, so a change in Settings applies to the next command without a reload.
+ * read when used, so a change in Settings applies to the next command without a reload. Values a
+ * user typed into settings.json by hand are clamped or replaced by the default, never trusted.
  */
 import * as vscode from 'vscode';
+import { EC_CURVES, RSA_KEY_SIZES, type EcCurve, type RsaKeySize } from './core';
 
 export interface KeysmithConfig {
   apiKeyPrefix: string;
   nanoidLength: number;
+  /** Empty means nanoid's URL-safe alphabet. */
   nanoidAlphabet: string;
   secretLength: number;
+  keyPairFolder: string;
+  rsaKeySize: RsaKeySize;
+  curve: EcCurve;
+  pkcs8: boolean;
+  iterations: number;
+  prettyEnvelopes: boolean;
 }
+
+export const ITERATIONS_SETTING = { min: 100_000, max: 10_000_000, default: 600_000 };
 
 export function readConfig(scope?: vscode.ConfigurationScope): KeysmithConfig {
   const config = vscode.workspace.getConfiguration('keysmith', scope);
+  const oneOf = <T>(value: unknown, allowed: readonly T[], fallback: T): T =>
+    allowed.includes(value as T) ? (value as T) : fallback;
+  const iterations = config.get<number>('encryption.iterations', ITERATIONS_SETTING.default);
   return {
     apiKeyPrefix: config.get<string>('apiKey.prefix', 'sk'),
     nanoidLength: config.get<number>('nanoid.length', 21),
     nanoidAlphabet: config.get<string>('nanoid.alphabet', ''),
     secretLength: config.get<number>('secret.length', 64),
+    keyPairFolder: config.get<string>('keyPair.folder', 'keys'),
+    rsaKeySize: oneOf(config.get('keyPair.rsaKeySize'), RSA_KEY_SIZES, 3072),
+    curve: oneOf(config.get('keyPair.curve'), EC_CURVES, 'P-256'),
+    pkcs8: config.get('keyPair.privateKeyFormat') === 'pkcs8',
+    // A weaker count than the bound, even typed by hand, is not honoured.
+    iterations: Number.isInteger(iterations)
+      ? Math.min(Math.max(iterations, ITERATIONS_SETTING.min), ITERATIONS_SETTING.max)
+      : ITERATIONS_SETTING.default,
+    prettyEnvelopes: config.get('encryption.envelopeLayout') === 'pretty',
   };
 }

@@ -6,8 +6,12 @@
 import * as vscode from 'vscode';
 import { isKeysmithError } from './core';
 
-export function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown, itemNoun?: string): string {
   if (isKeysmithError(error)) {
+    // In a batch, say which item failed ("envelope 2: iv must be 12 bytes.").
+    if (itemNoun !== undefined && error.index !== undefined) {
+      return vscode.l10n.t('Keysmith: {0} {1}: {2}', itemNoun, error.index + 1, error.message);
+    }
     return vscode.l10n.t('Keysmith: {0}', error.message);
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -11,6 +11,7 @@ export type { EncryptOptions, EncryptBatchOptions } from './encrypt';
 export { decrypt, decryptBatch } from './decrypt';
 export type { DecryptOptions, DecryptBatchOptions, DecryptResult } from './decrypt';
 export { parseEnvelope, serializeEnvelope, envelopeWarnings } from './envelope';
+export { findEnvelopeAround } from './findEnvelope';
 export type { Envelope } from './envelope';
 export { KeysmithError, isKeysmithError, DECRYPT_FAILED_MESSAGE } from './errors';
 export type { KeysmithErrorCode } from './errors';
