@@ -39,8 +39,10 @@ export async function decryptSelection(keys: KeyStore, args?: unknown): Promise<
   }
   const { document } = editor;
   const version = document.version;
+  let count = editor.selections.length;
   try {
     const targets = findTargets(document, editor.selections);
+    count = targets.length;
     if (targets.length === 0) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('Keysmith: no envelope here. Select one, or put the cursor inside one.'),
@@ -67,7 +69,10 @@ export async function decryptSelection(keys: KeyStore, args?: unknown): Promise<
   } catch (error) {
     if (!isCancellation(error)) {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('{0} Nothing was changed.', errorMessage(error, vscode.l10n.t('envelope'))),
+        vscode.l10n.t(
+          '{0} Nothing was changed.',
+          errorMessage(error, count > 1 ? vscode.l10n.t('envelope') : undefined),
+        ),
       );
     }
     return false;

@@ -18,6 +18,8 @@ import {
 } from '../host/run';
 import {
   answerQuickInput,
+  editorText,
+  expectNotification,
   newUntitledFile,
   runFromPalette,
   waitForEditorText,
@@ -40,6 +42,8 @@ describe('workbench UI', function () {
     server = await startCodeServer({ workspace });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    if (process.env.KEYSMITH_UI_CONSOLE)
+      page.on('console', (m) => console.log(`[console] ${m.text().slice(0, 300)}`));
     await page.goto(workbenchUrl(server));
     await waitForWorkbench(page);
   });
@@ -80,5 +84,33 @@ describe('workbench UI', function () {
     await newUntitledFile(page);
     await runFromPalette(page, 'Keysmith: Insert API Key');
     assert.match((await waitForEditorText(page, /sk_[0-9a-f]{64}/)).trim(), /^sk_[0-9a-f]{64}$/);
+  });
+
+  it('encrypts the selection with a password asked twice, and decrypts it back', async () => {
+    await newUntitledFile(page);
+    await page.keyboard.type('db_password: hunter2');
+    await page.keyboard.press('Control+A');
+    await runFromPalette(page, 'Keysmith: Encrypt Selection');
+    await answerQuickInput(page, 'Use a password', 'Use a password');
+    await answerQuickInput(page, 'tr0ub4dor&3');
+    await answerQuickInput(page, 'tr0ub4dor&3');
+    const encrypted = await waitForEditorText(
+      page,
+      /^\{"v":1,"algorithm":"AES-256-GCM","kdf":"PBKDF2-SHA256","iterations":600000,/,
+    );
+    assert.doesNotMatch(encrypted, /hunter2/);
+    await saveScreenshot(page, 'encrypted.png');
+
+    // A wrong password: an error notification, and the envelope stays.
+    await page.keyboard.press('Control+A');
+    await runFromPalette(page, 'Keysmith: Decrypt Selection');
+    await answerQuickInput(page, 'wrong password');
+    await expectNotification(page, 'Could not decrypt: the key or password is wrong');
+    assert.equal(await editorText(page), encrypted);
+
+    await page.keyboard.press('Control+A');
+    await runFromPalette(page, 'Keysmith: Decrypt Selection');
+    await answerQuickInput(page, 'tr0ub4dor&3');
+    assert.equal(await waitForEditorText(page, /^db_password: hunter2$/), 'db_password: hunter2');
   });
 });

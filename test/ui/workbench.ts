@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core';
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   await page.waitForSelector('.activitybar', { timeout: 60_000 });
+  // Keysmith's container in the activity bar means its contributions (commands too) are registered.
+  await page.locator('.activitybar [aria-label^="Keysmith"]').first().waitFor({ timeout: 60_000 });
 }
 
 /** Runs a command from the command palette by its title, as a person would: type, then pick it. */
@@ -35,14 +37,20 @@ export async function answerQuickInput(page: Page, text: string, expectRow?: str
 
 /** The text of the active editor as rendered (Monaco draws spaces as U+00A0). */
 export async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('.editor-instance .monaco-editor .view-lines .view-line').allInnerTexts();
+  const lines = await page
+    .locator('.editor-instance .monaco-editor .view-lines >> visible=true')
+    .first()
+    .locator('.view-line')
+    .allInnerTexts();
   return lines.join('\n').replace(/\u00a0/g, ' ');
 }
 
 export async function newUntitledFile(page: Page): Promise<void> {
   await runFromPalette(page, 'File: New Untitled Text File');
-  await page.locator('.editor-instance .monaco-editor').first().waitFor();
-  await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  // Click into the visible editor so typing goes to the document.
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines >> visible=true').first();
+  await lines.waitFor();
+  await lines.click();
 }
 
 /** Polls the active editor until its text matches, and returns that text. */
@@ -55,4 +63,17 @@ export async function waitForEditorText(page: Page, pattern: RegExp, timeoutMs =
     await page.waitForTimeout(100);
   }
   throw new Error(`the editor never showed ${pattern} (it shows ${JSON.stringify(text.slice(0, 200))})`);
+}
+
+/** Waits for a notification with this text, as a toast or in the notification centre. */
+export async function expectNotification(page: Page, text: string): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  try {
+    await toast.waitFor({ timeout: 5_000 });
+  } catch {
+    // Toasts are not always shown (e.g. while the window is not focused); the centre keeps them all.
+    await runFromPalette(page, 'Notifications: Show Notifications');
+    await page.locator('.notifications-center', { hasText: text }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+  }
 }
