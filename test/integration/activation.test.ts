@@ -28,6 +28,6 @@ describe('activation', () => {
   it('the Keysmith container opens in the activity bar', async () => {
     // VS Code registers workbench.view.extension.<container id> for each contributed container.
     await vscode.commands.executeCommand('workbench.view.extension.keysmith');
-    await vscode.commands.executeCommand('keysmith.home.focus');
+    await vscode.commands.executeCommand('keysmith.sidebar.focus');
   });
 });

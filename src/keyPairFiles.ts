@@ -1,0 +1,257 @@
+/**
+ * Where a key pair's two PEM files go and how they are written. No `vscode` import: paths in,
+ * files out, so every rule here can be exercised on its own.
+ *
+ * - Names are 1–64 of A–Z a–z 0–9 . _ - — no separator can appear, so a name never leaves its
+ *   folder; the folder itself is checked to stay inside the workspace folder, lexically and then
+ *   through symlinks (the real path of what already exists).
+ * - Each file is written in full to a temporary file in the same folder, then linked (no overwrite:
+ *   `link` fails if the name exists, atomically) or renamed (overwrite: `rename` replaces
+ *   atomically, and replaces a symlink rather than writing through it) into place. Nobody ever
+ *   sees half a key, and the private key is 0600 from the moment its temporary file exists.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export const KEY_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const PRIVATE_SUFFIX = '_private.pem';
+export const PUBLIC_SUFFIX = '_public.pem';
+export const PRIVATE_KEY_MODE = 0o600;
+
+export interface KeyPairPaths {
+  privatePath: string;
+  publicPath: string;
+}
+
+export function isValidKeyName(name: string): boolean {
+  // `.` and `..` match the character class; as a prefix of `_private.pem` they are harmless, but
+  // a name made only of dots is surely a mistake.
+  return KEY_NAME_PATTERN.test(name) && !/^\.+$/.test(name);
+}
+
+/** `<folder>/<name>_private.pem` and `<folder>/<name>_public.pem`. */
+export function keyPairPaths(folder: string, name: string): KeyPairPaths {
+  return {
+    privatePath: path.join(folder, name + PRIVATE_SUFFIX),
+    publicPath: path.join(folder, name + PUBLIC_SUFFIX),
+  };
+}
+
+/**
+ * The pair for a private-key path chosen in a save dialog: the private key goes exactly where
+ * chosen, the public key next to it — `x_private.pem` → `x_public.pem`, `x.pem` or `x` →
+ * `x_public.pem`.
+ */
+export function keyPairPathsFromPrivatePath(privatePath: string): KeyPairPaths {
+  const folder = path.dirname(privatePath);
+  const base = path.basename(privatePath);
+  let stem = base;
+  if (base.toLowerCase().endsWith(PRIVATE_SUFFIX)) stem = base.slice(0, -PRIVATE_SUFFIX.length);
+  else if (base.toLowerCase().endsWith('.pem')) stem = base.slice(0, -'.pem'.length);
+  return { privatePath, publicPath: path.join(folder, (stem || 'key') + PUBLIC_SUFFIX) };
+}
+
+/** Whether `child` is `parent` or inside it (both absolute, already normalised). */
+export function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return (
+    relative === '' ||
+    (!relative.startsWith('..' + path.sep) && relative !== '..' && !path.isAbsolute(relative))
+  );
+}
+
+export class OutsideWorkspaceError extends Error {
+  override readonly name = 'OutsideWorkspaceError';
+}
+
+/**
+ * The absolute key folder for `folder` (relative to `root`, or absolute), refused when it is not
+ * inside `root` — by its path, or by the real path of its deepest existing ancestor (a symlink
+ * pointing out of the workspace). Nothing is created here.
+ */
+export async function resolveKeyFolder(root: string, folder: string): Promise<string> {
+  if (folder.includes('\0')) throw new OutsideWorkspaceError('folder');
+  const target = path.resolve(root, folder);
+  if (!isInside(path.resolve(root), target)) throw new OutsideWorkspaceError(folder);
+  await assertRealPathInside(root, target, folder);
+  return target;
+}
+
+/** Creates the key folder (and its parents) and checks once more that it really is in `root`. */
+export async function ensureKeyFolder(root: string, folder: string): Promise<void> {
+  await fs.mkdir(folder, { recursive: true });
+  await assertRealPathInside(root, folder, folder);
+}
+
+async function assertRealPathInside(root: string, target: string, shown: string): Promise<void> {
+  const realRoot = await fs.realpath(root);
+  let existing = target;
+  // Walk up to the deepest ancestor that exists; what does not exist yet cannot be a symlink.
+  for (;;) {
+    try {
+      const real = await fs.realpath(existing);
+      if (!isInside(realRoot, real)) throw new OutsideWorkspaceError(shown);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const parent = path.dirname(existing);
+      if (parent === existing) return;
+      existing = parent;
+    }
+  }
+}
+
+/** Which of the paths exist already (as anything: file, folder, or symlink, even a dangling one). */
+export async function existingPaths(paths: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of paths) {
+    try {
+      await fs.lstat(file);
+      found.push(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return found;
+}
+
+export class FileExistsError extends Error {
+  override readonly name = 'FileExistsError';
+  constructor(readonly paths: string[]) {
+    super(`already exists: ${paths.join(', ')}`);
+  }
+}
+
+export interface KeyPairFilesContent extends KeyPairPaths {
+  privatePem: string;
+  publicPem: string;
+  overwrite: boolean;
+}
+
+/**
+ * Writes both files, or neither. Both temporary files are complete before either name appears;
+ * without `overwrite`, an existing file (checked for both before anything is written, and again
+ * atomically by `link`) means nothing is written. If placing the second file fails, the first is
+ * undone: removed, or — when it replaced a file — the old file is put back.
+ */
+export async function writeKeyPairFiles(files: KeyPairFilesContent): Promise<void> {
+  if (!files.overwrite) {
+    const existing = await existingPaths([files.privatePath, files.publicPath]);
+    if (existing.length > 0) throw new FileExistsError(existing);
+  }
+  const temporary: string[] = [];
+  try {
+    const privateTemp = await writeTemporary(files.privatePath, files.privatePem, PRIVATE_KEY_MODE);
+    temporary.push(privateTemp);
+    // umask can only remove bits, but a umask of e.g. 0o277 would leave the owner unable to
+    // write: set exactly 0600.
+    await fs.chmod(privateTemp, PRIVATE_KEY_MODE);
+    const publicTemp = await writeTemporary(files.publicPath, files.publicPem, 0o666);
+    temporary.push(publicTemp);
+
+    const first = await place(privateTemp, files.privatePath, files.overwrite);
+    let second: Placed;
+    try {
+      second = await place(publicTemp, files.publicPath, files.overwrite);
+    } catch (error) {
+      await undo(first).catch(() => undefined);
+      throw error;
+    }
+    for (const placed of [first, second]) {
+      if (placed.backup) await fs.rm(placed.backup, { force: true }).catch(() => undefined);
+    }
+  } finally {
+    for (const file of temporary) await fs.rm(file, { force: true }).catch(() => undefined);
+  }
+}
+
+function temporaryName(finalPath: string, kind: 'tmp' | 'old'): string {
+  return path.join(
+    path.dirname(finalPath),
+    `.${path.basename(finalPath)}.${randomBytes(6).toString('hex')}.${kind}`,
+  );
+}
+
+/** A new file next to `finalPath` holding all of `content`, flushed to disk. */
+async function writeTemporary(finalPath: string, content: string, mode: number): Promise<string> {
+  const temp = temporaryName(finalPath, 'tmp');
+  // 'wx': never open something that is already there (a planted file or symlink).
+  const handle = await fs.open(temp, 'wx', mode);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+
+/** A file put in place, and (when it replaced one) a hard link to the file it replaced. */
+interface Placed {
+  finalPath: string;
+  backup?: string;
+}
+
+async function place(temp: string, finalPath: string, overwrite: boolean): Promise<Placed> {
+  if (overwrite) {
+    const backup = await linkToOld(finalPath);
+    try {
+      await fs.rename(temp, finalPath);
+    } catch (error) {
+      if (backup) await fs.rm(backup, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    return { finalPath, backup };
+  }
+  try {
+    await fs.link(temp, finalPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new FileExistsError([finalPath]);
+    // Some file systems have no hard links: an exclusive copy still never replaces a file.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
+      await copyExclusive(temp, finalPath);
+      return { finalPath };
+    }
+    throw error;
+  }
+  return { finalPath };
+}
+
+/** A second name for the file about to be replaced, so it can be put back; undefined if none. */
+async function linkToOld(finalPath: string): Promise<string | undefined> {
+  const backup = temporaryName(finalPath, 'old');
+  try {
+    await fs.link(finalPath, backup);
+    return backup;
+  } catch {
+    return undefined; // nothing there, a folder, or no hard links here: nothing to put back
+  }
+}
+
+async function undo(placed: Placed): Promise<void> {
+  if (placed.backup) await fs.rename(placed.backup, placed.finalPath);
+  else await fs.rm(placed.finalPath, { force: true });
+}
+
+/** The fallback of `place` without hard links: exclusive (never replaces), and cleaned up on failure. */
+async function copyExclusive(temp: string, finalPath: string): Promise<void> {
+  try {
+    await fs.copyFile(temp, finalPath, constants.COPYFILE_EXCL);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError([finalPath]);
+    await fs.rm(finalPath, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  try {
+    const { mode } = await fs.stat(temp);
+    await fs.chmod(finalPath, mode & 0o777);
+  } catch (error) {
+    await fs.rm(finalPath, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
