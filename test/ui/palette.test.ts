@@ -63,10 +63,14 @@ describe('workbench UI', function () {
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     await item.click();
     await page.locator('.sidebar .composite.title', { hasText: 'Keysmith' }).first().waitFor();
-    const button = page
-      .locator('.sidebar .welcome-view-content a.monaco-button', { hasText: 'Insert Key' })
-      .first();
-    await button.waitFor();
+    // The Toolkit webview view: VS Code's outer frame, then the inner frame holding Keysmith's page,
+    // whose script has run once the first key is on show.
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('#key-form').waitFor();
+    await view
+      .locator('#key-value')
+      .filter({ hasText: /^sk_[0-9a-f]{64}$/ })
+      .waitFor();
     await saveScreenshot(page, 'activity-bar.png');
   });
 

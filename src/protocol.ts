@@ -1,0 +1,495 @@
+/**
+ * The one place where the messages between the extension host and the sidebar webview are typed.
+ * Both sides import this file, so it imports nothing at run time: no 'vscode', no node modules
+ * (the webview bundle runs in a browser). It holds types and the pure validators that each side
+ * runs on every message it receives — anything that does not fit is ignored, never half-trusted.
+ *
+ * The conversation:
+ *   webview → host   `ready` once its script runs (again after the view was hidden and shown);
+ *   host → webview   `init` with the stored keys' names, the settings' defaults and the UI strings;
+ *   webview → host   requests, each with a `requestId`;
+ *   host → webview   for each request one `result` or one `error` with the same `requestId`;
+ *   host → webview   `keyNames` / `defaults` whenever the key store or the settings change.
+ *
+ * Secrets: the host never sends a stored key. A password or hex key typed in the webview travels
+ * in the one request that uses it; the host does not keep it, and the webview clears its field
+ * when the reply comes.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Shared vocabulary (mirrors src/core; the host checks at compile time that the two agree)
+
+export const KEY_TYPES = ['api-key', 'uuid-v4', 'nanoid', 'secret'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
+export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
+export const EC_CURVES = ['P-256', 'P-384', 'P-521'] as const;
+export type EcCurve = (typeof EC_CURVES)[number];
+
+/** What generate-key takes; an option left out means "the setting's value". */
+export interface KeyOptions {
+  type: KeyType;
+  prefix?: string;
+  length?: number;
+  alphabet?: string;
+}
+
+/** What unlocks (or locks) an envelope: a stored key by name, a typed 64-hex key, or a password. */
+export type KeySource =
+  { kind: 'stored'; name: string } | { kind: 'key'; key: string } | { kind: 'password'; password: string };
+export type KeySourceKind = KeySource['kind'];
+export const KEY_SOURCE_KINDS: readonly KeySourceKind[] = ['stored', 'key', 'password'];
+
+export interface KeyPairOptions {
+  algorithm: 'RSA' | 'EC';
+  /** RSA only; default: the setting. */
+  keySize?: RsaKeySize;
+  /** EC only; default: the setting. */
+  curve?: EcCurve;
+  /** Default `id_rsa` / `id_ec`. */
+  name?: string;
+  /** Default: the setting keysmith.keyPair.folder. */
+  folder?: string;
+  pkcs8?: boolean;
+  /** Replace existing files (the webview asks first). */
+  overwrite?: boolean;
+}
+
+/** The settings the forms show as defaults (never anything secret). */
+export interface Defaults {
+  apiKeyPrefix: string;
+  nanoidLength: number;
+  /** Empty means nanoid's URL-safe alphabet. */
+  nanoidAlphabet: string;
+  secretLength: number;
+  keyPairFolder: string;
+  rsaKeySize: RsaKeySize;
+  curve: EcCurve;
+  pkcs8: boolean;
+}
+
+/** Text the webview shows by itself (rendered by the host so it goes through vscode.l10n). */
+export const WEBVIEW_STRING_KEYS = [
+  'bitsOfEntropy',
+  'reveal',
+  'hide',
+  'masked',
+  'working',
+  'generatingPair',
+  'derivingKey',
+  'passwordsDiffer',
+  'needPassword',
+  'needKey',
+  'needPlaintext',
+  'needEnvelope',
+  'noStoredKeys',
+  'replace',
+] as const;
+export type WebviewStrings = Record<(typeof WEBVIEW_STRING_KEYS)[number], string>;
+
+// ---------------------------------------------------------------------------------------------
+// Webview → host
+
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+export interface GenerateKeyRequest {
+  type: 'generateKey';
+  requestId: number;
+  options: KeyOptions;
+}
+
+/** Inserts `key` at the primary cursor and a fresh key of the same options at every other one. */
+export interface InsertKeyRequest {
+  type: 'insertKey';
+  requestId: number;
+  key: string;
+  options: KeyOptions;
+}
+
+/** Inserts `text` (an envelope) at every cursor. */
+export interface InsertTextRequest {
+  type: 'insertText';
+  requestId: number;
+  text: string;
+}
+
+export interface CopyRequest {
+  type: 'copy';
+  requestId: number;
+  text: string;
+}
+
+export interface GenerateKeyPairRequest {
+  type: 'generateKeyPair';
+  requestId: number;
+  options: KeyPairOptions;
+}
+
+export interface EncryptSelectionRequest {
+  type: 'encryptSelection';
+  requestId: number;
+  source: KeySource;
+}
+
+export interface EncryptTextRequest {
+  type: 'encryptText';
+  requestId: number;
+  plaintext: string;
+  source: KeySource;
+}
+
+export interface DecryptSelectionRequest {
+  type: 'decryptSelection';
+  requestId: number;
+  source: KeySource;
+}
+
+export interface DecryptTextRequest {
+  type: 'decryptText';
+  requestId: number;
+  envelope: string;
+  source: KeySource;
+}
+
+export type RequestMessage =
+  | GenerateKeyRequest
+  | InsertKeyRequest
+  | InsertTextRequest
+  | CopyRequest
+  | GenerateKeyPairRequest
+  | EncryptSelectionRequest
+  | EncryptTextRequest
+  | DecryptSelectionRequest
+  | DecryptTextRequest;
+export type RequestType = RequestMessage['type'];
+export type FromWebviewMessage = ReadyMessage | RequestMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Host → webview
+
+/** What each request answers when it succeeds. `message` is a short status for the panel. */
+export interface Results {
+  /** The reference API's generate-key response. */
+  generateKey: { key: string; type: KeyType; entropy_bits: number };
+  insertKey: { cursors: number; message: string };
+  insertText: { cursors: number; message: string };
+  copy: { message: string };
+  /** Workspace-relative paths and the public key (the private key stays in its file). */
+  generateKeyPair: { privateFile: string; publicFile: string; publicKey: string; message: string };
+  encryptSelection: { count: number; message: string };
+  encryptText: { envelope: string };
+  decryptSelection: { message: string };
+  decryptText: { plaintext: string; warnings: string[] };
+}
+
+/** `field` names the form field the error is about, as the core's KeysmithError does. */
+export interface ReplyError {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export interface InitMessage {
+  type: 'init';
+  keyNames: string[];
+  defaults: Defaults;
+  strings: WebviewStrings;
+}
+
+export interface KeyNamesMessage {
+  type: 'keyNames';
+  keyNames: string[];
+}
+
+export interface DefaultsMessage {
+  type: 'defaults';
+  defaults: Defaults;
+}
+
+export type ResultMessage = {
+  [K in RequestType]: { type: 'result'; requestId: number; request: K; result: Results[K] };
+}[RequestType];
+
+export interface ErrorMessage {
+  type: 'error';
+  requestId: number;
+  request: RequestType;
+  error: ReplyError;
+}
+
+export type ReplyMessage = ResultMessage | ErrorMessage;
+export type ToWebviewMessage = InitMessage | KeyNamesMessage | DefaultsMessage | ReplyMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Validators: one per direction. Each returns a fresh object holding only the known fields (so
+// nothing unexpected rides along), or undefined for anything malformed.
+
+type Fields = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isRequestId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+const oneOf = <T>(allowed: readonly T[], value: unknown): value is T => allowed.includes(value as T);
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+const TO_WEBVIEW_TYPES: readonly ToWebviewMessage['type'][] = [
+  'init',
+  'keyNames',
+  'defaults',
+  'result',
+  'error',
+];
+const REQUEST_TYPES: readonly RequestType[] = [
+  'generateKey',
+  'insertKey',
+  'insertText',
+  'copy',
+  'generateKeyPair',
+  'encryptSelection',
+  'encryptText',
+  'decryptSelection',
+  'decryptText',
+];
+
+/** An optional field: absent or undefined is fine, otherwise it must pass `check`. */
+function optional<T>(value: unknown, check: (value: unknown) => value is T): value is T | undefined {
+  return value === undefined || check(value);
+}
+
+function parseKeyOptions(value: unknown): KeyOptions | undefined {
+  if (!isObject(value) || !oneOf(KEY_TYPES, value.type)) return undefined;
+  const { type, prefix, length, alphabet } = value;
+  // Ranges and patterns are the core's to check: it answers with an error naming the field.
+  if (!optional(prefix, isString) || !optional(length, isFiniteNumber) || !optional(alphabet, isString)) {
+    return undefined;
+  }
+  return {
+    type,
+    ...(prefix !== undefined && { prefix }),
+    ...(length !== undefined && { length }),
+    ...(alphabet !== undefined && { alphabet }),
+  };
+}
+
+function parseKeySource(value: unknown): KeySource | undefined {
+  if (!isObject(value)) return undefined;
+  switch (value.kind) {
+    case 'stored':
+      return isString(value.name) ? { kind: 'stored', name: value.name } : undefined;
+    case 'key':
+      return isString(value.key) ? { kind: 'key', key: value.key } : undefined;
+    case 'password':
+      return isString(value.password) ? { kind: 'password', password: value.password } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function parseKeyPairOptions(value: unknown): KeyPairOptions | undefined {
+  if (!isObject(value)) return undefined;
+  const { algorithm, keySize, curve, name, folder, pkcs8, overwrite } = value;
+  if (algorithm !== 'RSA' && algorithm !== 'EC') return undefined;
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+  const isKeySize = (v: unknown): v is RsaKeySize => oneOf(RSA_KEY_SIZES, v);
+  const isCurve = (v: unknown): v is EcCurve => oneOf(EC_CURVES, v);
+  if (
+    !optional(keySize, isKeySize) ||
+    !optional(curve, isCurve) ||
+    (algorithm === 'RSA' && curve !== undefined) ||
+    (algorithm === 'EC' && keySize !== undefined) ||
+    !optional(name, isString) ||
+    !optional(folder, isString) ||
+    !optional(pkcs8, isBoolean) ||
+    !optional(overwrite, isBoolean)
+  ) {
+    return undefined;
+  }
+  return {
+    algorithm,
+    ...(keySize !== undefined && { keySize }),
+    ...(curve !== undefined && { curve }),
+    ...(name !== undefined && { name }),
+    ...(folder !== undefined && { folder }),
+    ...(pkcs8 !== undefined && { pkcs8 }),
+    ...(overwrite !== undefined && { overwrite }),
+  };
+}
+
+/** The host's validator: a message as the webview may send it, or undefined to ignore it. */
+export function parseFromWebview(data: unknown): FromWebviewMessage | undefined {
+  if (!isObject(data) || !isString(data.type)) return undefined;
+  const type = data.type;
+  if (type === 'ready') return { type };
+  if (!oneOf(REQUEST_TYPES, type) || !isRequestId(data.requestId)) return undefined;
+  const requestId = data.requestId;
+  switch (type) {
+    case 'generateKey': {
+      const options = parseKeyOptions(data.options);
+      return options && { type, requestId, options };
+    }
+    case 'insertKey': {
+      const options = parseKeyOptions(data.options);
+      return options && isString(data.key) && data.key.length > 0
+        ? { type, requestId, key: data.key, options }
+        : undefined;
+    }
+    case 'insertText':
+    case 'copy':
+      return isString(data.text) ? { type, requestId, text: data.text } : undefined;
+    case 'generateKeyPair': {
+      const options = parseKeyPairOptions(data.options);
+      return options && { type, requestId, options };
+    }
+    case 'encryptSelection':
+    case 'decryptSelection': {
+      const source = parseKeySource(data.source);
+      return source && { type, requestId, source };
+    }
+    case 'encryptText': {
+      const source = parseKeySource(data.source);
+      return source && isString(data.plaintext)
+        ? { type, requestId, plaintext: data.plaintext, source }
+        : undefined;
+    }
+    case 'decryptText': {
+      const source = parseKeySource(data.source);
+      return source && isString(data.envelope)
+        ? { type, requestId, envelope: data.envelope, source }
+        : undefined;
+    }
+    default:
+      return assertNever(type);
+  }
+}
+
+function parseDefaults(value: unknown): Defaults | undefined {
+  if (!isObject(value)) return undefined;
+  const d = value;
+  if (
+    !isString(d.apiKeyPrefix) ||
+    !isFiniteNumber(d.nanoidLength) ||
+    !isString(d.nanoidAlphabet) ||
+    !isFiniteNumber(d.secretLength) ||
+    !isString(d.keyPairFolder) ||
+    !oneOf(RSA_KEY_SIZES, d.rsaKeySize) ||
+    !oneOf(EC_CURVES, d.curve) ||
+    typeof d.pkcs8 !== 'boolean'
+  ) {
+    return undefined;
+  }
+  return {
+    apiKeyPrefix: d.apiKeyPrefix,
+    nanoidLength: d.nanoidLength,
+    nanoidAlphabet: d.nanoidAlphabet,
+    secretLength: d.secretLength,
+    keyPairFolder: d.keyPairFolder,
+    rsaKeySize: d.rsaKeySize,
+    curve: d.curve,
+    pkcs8: d.pkcs8,
+  };
+}
+
+function parseStrings(value: unknown): WebviewStrings | undefined {
+  if (!isObject(value)) return undefined;
+  const strings = {} as WebviewStrings;
+  for (const key of WEBVIEW_STRING_KEYS) {
+    const text = value[key];
+    if (!isString(text)) return undefined;
+    strings[key] = text;
+  }
+  return strings;
+}
+
+/** Checks a result's shape for the request it answers (the webview's half of the contract). */
+function parseResult(request: RequestType, value: unknown): Results[RequestType] | undefined {
+  if (!isObject(value)) return undefined;
+  const v = value;
+  switch (request) {
+    case 'generateKey':
+      return isString(v.key) && oneOf(KEY_TYPES, v.type) && isFiniteNumber(v.entropy_bits)
+        ? { key: v.key, type: v.type, entropy_bits: v.entropy_bits }
+        : undefined;
+    case 'insertKey':
+    case 'insertText':
+      return isFiniteNumber(v.cursors) && isString(v.message)
+        ? { cursors: v.cursors, message: v.message }
+        : undefined;
+    case 'copy':
+    case 'decryptSelection':
+      return isString(v.message) ? { message: v.message } : undefined;
+    case 'generateKeyPair':
+      return isString(v.privateFile) && isString(v.publicFile) && isString(v.publicKey) && isString(v.message)
+        ? { privateFile: v.privateFile, publicFile: v.publicFile, publicKey: v.publicKey, message: v.message }
+        : undefined;
+    case 'encryptSelection':
+      return isFiniteNumber(v.count) && isString(v.message)
+        ? { count: v.count, message: v.message }
+        : undefined;
+    case 'encryptText':
+      return isString(v.envelope) ? { envelope: v.envelope } : undefined;
+    case 'decryptText':
+      return isString(v.plaintext) && isStringArray(v.warnings)
+        ? { plaintext: v.plaintext, warnings: v.warnings }
+        : undefined;
+    default:
+      return assertNever(request);
+  }
+}
+
+/** The webview's validator: a message as the host may send it, or undefined to ignore it. */
+export function parseToWebview(data: unknown): ToWebviewMessage | undefined {
+  if (!isObject(data) || !oneOf(TO_WEBVIEW_TYPES, data.type)) return undefined;
+  const type = data.type;
+  switch (type) {
+    case 'init': {
+      const defaults = parseDefaults(data.defaults);
+      const strings = parseStrings(data.strings);
+      return defaults && strings && isStringArray(data.keyNames)
+        ? { type, keyNames: [...data.keyNames], defaults, strings }
+        : undefined;
+    }
+    case 'keyNames':
+      return isStringArray(data.keyNames) ? { type, keyNames: [...data.keyNames] } : undefined;
+    case 'defaults': {
+      const defaults = parseDefaults(data.defaults);
+      return defaults && { type, defaults };
+    }
+    case 'result': {
+      if (!isRequestId(data.requestId) || !oneOf(REQUEST_TYPES, data.request)) return undefined;
+      const result = parseResult(data.request, data.result);
+      // The pairing of `request` and `result` is what parseResult just checked.
+      return result && ({ type, requestId: data.requestId, request: data.request, result } as ResultMessage);
+    }
+    case 'error': {
+      if (!isRequestId(data.requestId) || !oneOf(REQUEST_TYPES, data.request)) return undefined;
+      const error = data.error;
+      if (!isObject(error) || !isString(error.code) || !isString(error.message)) return undefined;
+      if (!optional(error.field, isString)) return undefined;
+      return {
+        type,
+        requestId: data.requestId,
+        request: data.request,
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.field !== undefined && { field: error.field }),
+        },
+      };
+    }
+    default:
+      return assertNever(type);
+  }
+}
+
+/**
+ * The end of an exhaustive switch: adding a message type is a compile error until every switch
+ * handles it. Only values the validators let through reach a switch, so this never runs.
+ */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected message part: ${JSON.stringify(value)}`);
+}

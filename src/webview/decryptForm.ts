@@ -1,0 +1,147 @@
+/**
+ * Decrypt: the editor's selections (`keysmith.decryptSelection` on the host), or an envelope pasted
+ * here, whose plaintext is shown masked until revealed and can be copied. The plaintext lives in
+ * this closure only — never in the DOM while masked, never in the saved state — and is dropped by
+ * Clear, by the next request, and with the page when the view is hidden.
+ */
+import type { ReplyError } from '../protocol';
+import { byId } from './dom';
+import { FormRunner, type App, type FormController } from './form';
+import { KeySourceFields } from './keySource';
+
+/** Errors about the envelope itself (rather than what unlocks it). */
+const ENVELOPE_ERRORS = new Set([
+  'MALFORMED_ENVELOPE',
+  'UNSUPPORTED_VERSION',
+  'UNSUPPORTED_ALGORITHM',
+  'ENVELOPE_TOO_LARGE',
+  'NO_ENVELOPE',
+]);
+
+export function createDecryptForm(app: App, saved: { kind?: string; name?: string }): FormController {
+  const runner = new FormRunner('dec-form', ['dec-sel', 'dec-txt']);
+  const source = new KeySourceFields('dec', runner.form, app);
+  const envelope = byId<HTMLTextAreaElement>('dec-envelope');
+  const result = byId('dec-result');
+  const shown = byId('dec-plaintext');
+  const reveal = byId<HTMLButtonElement>('dec-reveal');
+  const warnings = byId('dec-warnings');
+  let plaintext: string | undefined;
+  let revealed = false;
+
+  const label = () => (source.kind === 'password' ? app.strings.derivingKey : app.strings.working);
+
+  function fieldFor(error: ReplyError, pasted: boolean): string | undefined {
+    // "Could not decrypt" is about what unlocks it; a key-vs-password mismatch about the choice.
+    if (error.code === 'DECRYPT_FAILED') return source.secretControl();
+    if (error.code === 'KEY_OR_PASSWORD') return source.kindControl;
+    if (ENVELOPE_ERRORS.has(error.code)) return pasted ? envelope.id : undefined;
+    return source.controlFor(error.field);
+  }
+
+  function render(): void {
+    result.hidden = plaintext === undefined;
+    shown.classList.toggle('masked', !revealed);
+    shown.textContent = plaintext === undefined ? '' : revealed ? plaintext : app.strings.masked;
+    reveal.textContent = revealed ? app.strings.hide : app.strings.reveal;
+    reveal.setAttribute('aria-pressed', String(revealed));
+  }
+
+  function forget(): void {
+    plaintext = undefined;
+    revealed = false;
+    warnings.replaceChildren();
+    render();
+  }
+
+  async function decryptSelection(): Promise<void> {
+    const feedback = runner.feedback(0);
+    if (runner.isBusy) return;
+    const reading = source.read();
+    if (!reading.ok) return runner.invalid(feedback, reading.id, reading.message);
+    const outcome = await runner.run({
+      feedback,
+      label: label(),
+      progress: source.kind === 'password',
+      send: () => app.client.send('decryptSelection', { source: reading.source }),
+      fieldFor: (error) => fieldFor(error, false),
+    });
+    source.clearSecrets();
+    if (outcome?.ok) feedback.say(outcome.result.message);
+  }
+
+  async function decryptText(): Promise<void> {
+    const feedback = runner.feedback(1);
+    if (runner.isBusy) return;
+    if (!envelope.value.trim()) return runner.invalid(feedback, envelope.id, app.strings.needEnvelope);
+    const reading = source.read();
+    if (!reading.ok) return runner.invalid(feedback, reading.id, reading.message);
+    forget();
+    const text = envelope.value;
+    const outcome = await runner.run({
+      feedback,
+      label: label(),
+      progress: source.kind === 'password',
+      send: () => app.client.send('decryptText', { envelope: text, source: reading.source }),
+      fieldFor: (error) => fieldFor(error, true),
+    });
+    source.clearSecrets();
+    if (!outcome?.ok) return;
+    plaintext = outcome.result.plaintext;
+    warnings.replaceChildren(
+      ...outcome.result.warnings.map((warning) => {
+        const item = document.createElement('li');
+        item.textContent = warning;
+        return item;
+      }),
+    );
+    render();
+  }
+
+  /** A pasted envelope says how it was made: its kid names a stored key, or it has a kdf (password). */
+  function suggestSource(): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(envelope.value);
+    } catch {
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null) return;
+    const { kid, kdf } = parsed as Record<string, unknown>;
+    if (kdf !== undefined) source.choose('password');
+    else if (typeof kid === 'string') source.choose('stored', kid);
+  }
+
+  byId('dec-selection').addEventListener('click', () => void decryptSelection());
+  byId('dec-text').addEventListener('click', () => void decryptText());
+  envelope.addEventListener('input', suggestSource);
+  reveal.addEventListener('click', () => {
+    revealed = !revealed;
+    render();
+  });
+  byId('dec-clear').addEventListener('click', () => {
+    forget();
+    runner.clearAll();
+  });
+  byId('dec-copy').addEventListener('click', async () => {
+    if (plaintext === undefined) return;
+    const text = plaintext;
+    const feedback = runner.feedback(1);
+    const outcome = await runner.run({
+      feedback,
+      label: '',
+      send: () => app.client.send('copy', { text }),
+      fieldFor: () => undefined,
+    });
+    if (outcome?.ok) feedback.say(outcome.result.message);
+  });
+
+  return {
+    init() {
+      source.init(saved);
+      render();
+    },
+    defaultsChanged() {},
+    keyNamesChanged: () => source.keyNamesChanged(),
+  };
+}
