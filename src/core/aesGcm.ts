@@ -3,6 +3,7 @@
  * `encrypt`/`decrypt`; this is exported for the Wycheproof tests, which need fixed IVs and AAD.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { forEachUtf8Piece } from './encoding';
 import { decryptFailed, KeysmithError } from './errors';
 import { IV_BYTES, KEY_BYTES, TAG_BYTES } from './limits';
 
@@ -43,6 +44,40 @@ export function aesGcmSeal(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Arra
 }
 
 /**
+ * Ciphertext bytes per base64 piece: 768 KiB, a multiple of 3, whose 1 Mi-character base64 is
+ * just over the size (~1,008 KiB) above which Node hands a string to V8 as an external string
+ * instead of copying it into the V8 heap.
+ */
+const BASE64_PIECE_BYTES = 768 * 1024;
+
+/**
+ * Encrypts the strict UTF-8 of `text` (a lone surrogate throws INVALID_PLAINTEXT naming `field`;
+ * see {@link forEachUtf8Piece}) and returns the ciphertext as base64 text.
+ *
+ * The whole plaintext is never held as bytes, nor the whole ciphertext: each piece is encoded into
+ * one reused buffer, encrypted, and its base64 made at once (pieces are multiples of 3 bytes, so
+ * the base64 texts join into the base64 of the whole). Measured on 16 MiB: ~23 ms against ~31 ms
+ * for joining the ciphertext into one buffer first and ~90 ms for the plain way (Buffer.from,
+ * one update(), toString); pieces of ~64 KiB, whose base64 V8 copies into its heap, take ~32 ms.
+ * The result is a rope of ~1 MiB strings; V8 flattens it if and when a reader needs that.
+ */
+export function aesGcmSealText(
+  key: Uint8Array,
+  iv: Uint8Array,
+  text: string,
+  field: string,
+): { ciphertext: string; tag: Buffer } {
+  checkSizes(key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  let ciphertext = '';
+  forEachUtf8Piece(text, field, BASE64_PIECE_BYTES, (bytes) => {
+    ciphertext += cipher.update(bytes).toString('base64');
+  });
+  if (cipher.final().byteLength !== 0) throw new Error('AES-GCM produced an unexpected length'); // cannot happen: GCM is a stream mode
+  return { ciphertext, tag: cipher.getAuthTag() };
+}
+
+/**
  * Decrypts and authenticates. Plaintext is collected privately and returned only after final()
  * has verified the tag; on failure it is wiped and one opaque DECRYPT_FAILED is thrown.
  */
@@ -74,4 +109,33 @@ export function aesGcmOpen(
     throw decryptFailed();
   }
   return plaintext;
+}
+
+/**
+ * {@link aesGcmOpen} writing the plaintext over `data` (the ciphertext) instead of into a new
+ * buffer: for the decrypt path, which owns the buffer it decoded the ciphertext into. Saves
+ * allocating a second buffer of the same size, whose first touch costs ~5 ms per 16 MiB here when
+ * the memory is fresh. The plaintext is still released only after final() has verified the tag;
+ * on failure `data` is wiped.
+ */
+export function aesGcmOpenInPlace(key: Uint8Array, iv: Uint8Array, data: Buffer, tag: Uint8Array): Buffer {
+  checkSizes(key, iv);
+  if (tag.byteLength !== TAG_BYTES) {
+    throw new KeysmithError('MALFORMED_ENVELOPE', `tag must be ${TAG_BYTES} bytes.`, 'tag');
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  decipher.setAuthTag(tag);
+  // Output never runs ahead of input (GCM is a stream mode), so each piece lands on bytes
+  // that have already been read.
+  let written = 0;
+  try {
+    for (let offset = 0; offset < data.byteLength; offset += PIECE_BYTES) {
+      written += decipher.update(data.subarray(offset, offset + PIECE_BYTES)).copy(data, written);
+    }
+    written += decipher.final().copy(data, written);
+  } catch {
+    data.fill(0);
+    throw decryptFailed();
+  }
+  return data;
 }

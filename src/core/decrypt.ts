@@ -1,9 +1,9 @@
-import { aesGcmOpen } from './aesGcm';
+import { aesGcmOpenInPlace } from './aesGcm';
 import { decodeUtf8Strict } from './encoding';
 import { decryptFailed, KeysmithError, throwIfAborted } from './errors';
 import { readEnvelope, type DecodedEnvelope, type Envelope } from './envelope';
 import { deriveKey } from './kdf';
-import { rejectUnknown, requireObject } from './options';
+import { optionalSignal, rejectUnknown, requireObject } from './options';
 import { readSecret, type Secret } from './secret';
 
 interface DecryptCommon {
@@ -71,17 +71,21 @@ async function decryptAll(
     }
   };
   const secret = readSecret(opts.key, opts.password);
-  const signal = opts.signal as AbortSignal | undefined;
+  const signal = optionalSignal(opts.signal);
   // Every envelope is read and checked before any key is derived or anything decrypted.
   const decoded = inputs.map((input, index) => at(index, () => readEnvelope(input)));
   decoded.forEach((envelope, index) => at(index, () => checkMode(envelope, secret)));
 
+  if (decoded.length === 0) return [];
   const keys = await keysFor(decoded, secret, signal);
   const plaintexts: Buffer[] = [];
   try {
     decoded.forEach((envelope, index) => {
       const key = keys[index]!;
-      plaintexts.push(at(index, () => aesGcmOpen(key, envelope.iv, envelope.ciphertext, envelope.tag)));
+      // The decoded ciphertext is this call's own buffer: the plaintext is written over it.
+      plaintexts.push(
+        at(index, () => aesGcmOpenInPlace(key, envelope.iv, envelope.ciphertext, envelope.tag)),
+      );
     });
     return plaintexts.map((bytes, index) =>
       at(index, () => {

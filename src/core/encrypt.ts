@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { aesGcmSeal } from './aesGcm';
-import { encodeUtf8Strict } from './encoding';
+import { aesGcmSealText } from './aesGcm';
+import { checkWellFormed } from './encoding';
 import { KeysmithError, throwIfAborted } from './errors';
 import type { Envelope } from './envelope';
 import { deriveKey } from './kdf';
@@ -13,8 +13,8 @@ import {
   MIN_ITERATIONS,
   SALT_BYTES,
 } from './limits';
-import { integerInRange, rejectUnknown, requireObject } from './options';
-import { readSecret } from './secret';
+import { integerInRange, optionalSignal, rejectUnknown, requireObject } from './options';
+import { readSecret, type Secret } from './secret';
 
 interface EncryptCommon {
   /** A 64-hex-character key (exactly one of key and password). */
@@ -69,38 +69,41 @@ async function encryptAll(
   plaintexts: readonly unknown[],
   batch: boolean,
 ): Promise<Envelope[]> {
-  // Check every input before any work: a bad item never costs a password derivation.
-  const encoded = plaintexts.map((plaintext, index) => {
+  const at = <T>(index: number, run: () => T): T => {
     try {
-      return plaintextBytes(plaintext);
+      return run();
     } catch (error) {
       throw batch && error instanceof KeysmithError ? error.atIndex(index) : error;
     }
-  });
-  const secret = readSecret(opts.key, opts.password);
-  const signal = opts.signal as AbortSignal | undefined;
-  const kid = opts.kid;
-  if (kid !== undefined) {
-    if (secret.kind !== 'key') {
-      throw new KeysmithError('INVALID_KID', 'kid names a stored key and cannot go with a password.', 'kid');
-    }
-    if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) {
-      throw new KeysmithError('INVALID_KID', 'kid must be 1 to 64 of A-Z a-z 0-9 . _ -', 'kid');
-    }
-  }
-  if (secret.kind === 'key' && opts.iterations !== undefined) {
-    throw new KeysmithError('INVALID_ITERATIONS', 'iterations apply only to a password.', 'iterations');
-  }
+  };
+  const { secret, signal } = checkOptions(opts);
+  const kid = opts.kid as string | undefined;
 
   if (secret.kind === 'key') {
     throwIfAborted(signal);
-    return encoded.map((bytes) => ({
-      v: 1,
-      algorithm: 'AES-256-GCM',
-      ...(kid !== undefined && { kid: kid as string }),
-      ...seal(secret.key, bytes),
-    }));
+    // Each text is checked while it is encoded and sealed, in one pass (the surrogate check rides
+    // on the encoding; see forEachUtf8Piece). Texts go in order, so the first bad one gives the
+    // error, with its index, and no envelope is returned.
+    return plaintexts.map((plaintext, index) =>
+      at(index, () => ({
+        v: 1,
+        algorithm: 'AES-256-GCM',
+        ...(kid !== undefined && { kid }),
+        ...seal(secret.key, checkPlaintext(plaintext)),
+      })),
+    );
   }
+
+  // Check every text before any work: a bad item never costs a password derivation.
+  const texts = plaintexts.map((plaintext, index) =>
+    at(index, () => {
+      const text = checkPlaintext(plaintext);
+      checkWellFormed(text, 'plaintext');
+      return text;
+    }),
+  );
+  // Nothing to encrypt costs nothing, not a derivation.
+  if (texts.length === 0) return [];
 
   const iterations = integerInRange(
     opts.iterations,
@@ -114,38 +117,58 @@ async function encryptAll(
   const key = await deriveKey(secret.password, salt, iterations, signal);
   try {
     const saltText = salt.toString('base64');
-    return encoded.map((bytes) => ({
+    return texts.map((text) => ({
       v: 1,
       algorithm: 'AES-256-GCM',
       kdf: 'PBKDF2-SHA256',
       iterations,
       salt: saltText,
-      ...seal(key, bytes),
+      ...seal(key, text),
     }));
   } finally {
     key.fill(0);
   }
 }
 
-function plaintextBytes(plaintext: unknown): Buffer {
+/** The secret and signal, after the checks (in their old order) that do not depend on the texts. */
+function checkOptions(opts: Record<string, unknown>): { secret: Secret; signal: AbortSignal | undefined } {
+  const secret = readSecret(opts.key, opts.password);
+  const signal = optionalSignal(opts.signal);
+  const kid = opts.kid;
+  if (kid !== undefined) {
+    if (secret.kind !== 'key') {
+      throw new KeysmithError('INVALID_KID', 'kid names a stored key and cannot go with a password.', 'kid');
+    }
+    if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) {
+      throw new KeysmithError('INVALID_KID', 'kid must be 1 to 64 of A-Z a-z 0-9 . _ -', 'kid');
+    }
+  }
+  if (secret.kind === 'key' && opts.iterations !== undefined) {
+    throw new KeysmithError('INVALID_ITERATIONS', 'iterations apply only to a password.', 'iterations');
+  }
+  return { secret, signal };
+}
+
+/** Type and size of a plaintext; whether it is well formed is checked where it is encoded. */
+function checkPlaintext(plaintext: unknown): string {
   if (typeof plaintext !== 'string') {
     throw new KeysmithError('INVALID_PLAINTEXT', 'plaintext must be a string.', 'plaintext');
   }
-  // UTF-8 takes at least one byte per UTF-16 unit, so the length alone can refuse huge text early.
-  if (plaintext.length > MAX_PLAINTEXT_BYTES || Buffer.byteLength(plaintext, 'utf8') > MAX_PLAINTEXT_BYTES) {
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit, so the length alone refuses huge text early, and
+  // text of at most a third of the limit cannot exceed it (counting bytes costs ~15 ms per 16 MiB).
+  if (
+    plaintext.length > MAX_PLAINTEXT_BYTES ||
+    (plaintext.length > MAX_PLAINTEXT_BYTES / 3 && Buffer.byteLength(plaintext, 'utf8') > MAX_PLAINTEXT_BYTES)
+  ) {
     throw new KeysmithError('PLAINTEXT_TOO_LARGE', 'plaintext is larger than 64 MiB of UTF-8.', 'plaintext');
   }
-  return encodeUtf8Strict(plaintext, 'plaintext');
+  return plaintext;
 }
 
-function seal(key: Buffer, plaintext: Buffer): Pick<Envelope, 'iv' | 'tag' | 'ciphertext'> {
+function seal(key: Buffer, text: string): Pick<Envelope, 'iv' | 'tag' | 'ciphertext'> {
   // A fresh random 96-bit IV per envelope. NIST SP 800-38D allows 2^32 random IVs per key, far
   // more than a person encrypts by hand; reusing an IV would leak the XOR of two plaintexts.
   const iv = randomBytes(IV_BYTES);
-  const { ciphertext, tag } = aesGcmSeal(key, iv, plaintext);
-  return {
-    iv: iv.toString('base64'),
-    tag: tag.toString('base64'),
-    ciphertext: ciphertext.toString('base64'),
-  };
+  const { ciphertext, tag } = aesGcmSealText(key, iv, text, 'plaintext');
+  return { iv: iv.toString('base64'), tag: tag.toString('base64'), ciphertext };
 }

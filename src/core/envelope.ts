@@ -7,13 +7,14 @@
  * Key mode has no kdf/iterations/salt and may carry `kid` (a stored key's name) after `algorithm`.
  */
 import { KeysmithError } from './errors';
-import { decodeBase64Strict } from './encoding';
+import { decodeBase64Canonical, decodeBase64Strict } from './encoding';
 import {
   IV_BYTES,
   KID_PATTERN,
   MAX_CIPHERTEXT_BASE64_CHARS,
   MAX_ENVELOPE_CHARS,
   MAX_ITERATIONS,
+  MAX_PLAINTEXT_BYTES,
   MIN_ITERATIONS,
   SALT_BYTES,
   TAG_BYTES,
@@ -76,7 +77,17 @@ export function readEnvelope(input: unknown): DecodedEnvelope {
         'The envelope is larger than the 64 MiB plaintext limit allows.',
       );
     }
-    fields = readFlatJsonObject(input);
+    // First a quick read that takes the ciphertext to be the text's last string, as
+    // serializeEnvelope writes it, and lets the strict base64 check vouch for that guess (the check
+    // refuses '"' and '\\', so a slice that passes it is exactly what a careful read finds). It saves
+    // two scans of the whole ciphertext (~3.5 ms for 16 MiB). On any doubt or error the envelope is
+    // read again the careful way below, which alone decides every result and every error.
+    try {
+      return checkFields(readFlatJsonObject(input, true), true);
+    } catch {
+      // read carefully
+    }
+    fields = readFlatJsonObject(input, false);
   } else if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
     fields = new Map();
     for (const name of Object.keys(input)) {
@@ -92,7 +103,8 @@ export function readEnvelope(input: unknown): DecodedEnvelope {
   return checkFields(fields);
 }
 
-function checkFields(fields: Map<string, unknown>): DecodedEnvelope {
+/** `guessed`: the ciphertext was guessed (see readEnvelope); it is used only if canonical. */
+function checkFields(fields: Map<string, unknown>, guessed = false): DecodedEnvelope {
   for (const [name, value] of fields) {
     const expected = NUMBER_FIELDS.has(name) ? 'number' : 'string';
     if (typeof value !== expected) throw malformed(`${name} must be a ${expected}.`, name);
@@ -119,7 +131,9 @@ function checkFields(fields: Map<string, unknown>): DecodedEnvelope {
 
   const ciphertextText: string = require('ciphertext');
   // Refuse oversize input before decoding anything.
-  if (ciphertextText.length > MAX_CIPHERTEXT_BASE64_CHARS) {
+  const padding = ciphertextText.endsWith('==') ? 2 : ciphertextText.endsWith('=') ? 1 : 0;
+  const ciphertextBytes = Math.floor(ciphertextText.length / 4) * 3 - padding;
+  if (ciphertextText.length > MAX_CIPHERTEXT_BASE64_CHARS || ciphertextBytes > MAX_PLAINTEXT_BYTES) {
     throw new KeysmithError(
       'ENVELOPE_TOO_LARGE',
       'The ciphertext is larger than the 64 MiB plaintext limit.',
@@ -154,7 +168,9 @@ function checkFields(fields: Map<string, unknown>): DecodedEnvelope {
   }
   const iv = decodeSized(require('iv'), 'iv', IV_BYTES);
   const tag = decodeSized(require('tag'), 'tag', TAG_BYTES);
-  const ciphertext = decodeBase64Strict(ciphertextText, 'ciphertext');
+  const ciphertext = guessed
+    ? (decodeBase64Canonical(ciphertextText) ?? unguessed())
+    : decodeBase64Strict(ciphertextText, 'ciphertext');
 
   // Rebuilt in the written order, whatever order the input had.
   const envelope: Envelope = {
@@ -167,6 +183,11 @@ function checkFields(fields: Map<string, unknown>): DecodedEnvelope {
     ciphertext: ciphertextText,
   };
   return { envelope, iv, tag, ciphertext, kdf };
+}
+
+/** Thrown by a quick read whose guess did not hold; readEnvelope then reads carefully. */
+function unguessed(): never {
+  throw new Error('guess did not hold');
 }
 
 function decodeSized(text: string, field: string, bytes: number): Buffer {
@@ -199,7 +220,10 @@ function printable(name: string): string {
  * it cannot contain (base64 needs none; kid is limited to A–Z a–z 0–9 . _ -).
  */
 export function serializeEnvelope(envelope: Envelope, options: { pretty?: boolean } = {}): string {
-  const parts: string[] = [];
+  // Joined with + rather than Array.join: + makes a rope that points at the ciphertext's string,
+  // where join would copy all of it (~10 ms and 22 MB more for 16 MiB of plaintext).
+  let out = options.pretty ? '{\n  ' : '{';
+  let first = true;
   for (const name of FIELDS) {
     const value = envelope[name];
     if (value === undefined) continue;
@@ -209,9 +233,12 @@ export function serializeEnvelope(envelope: Envelope, options: { pretty?: boolea
         : name === 'ciphertext'
           ? `"${value}"`
           : JSON.stringify(value);
-    parts.push(`"${name}":${options.pretty ? ' ' : ''}${text}`);
+    if (!first) out += options.pretty ? ',\n  ' : ',';
+    first = false;
+    out += `"${name}":${options.pretty ? ' ' : ''}`;
+    out += text;
   }
-  return options.pretty ? `{\n  ${parts.join(',\n  ')}\n}` : `{${parts.join(',')}}`;
+  return out + (options.pretty ? '\n}' : '}');
 }
 
 /** Non-fatal remarks about an envelope, e.g. a weak iteration count. */
@@ -232,7 +259,7 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
  * prototype keys (JSON.parse keeps the last duplicate silently). Strings are found with indexOf,
  * so a 20 MB ciphertext is sliced, not scanned character by character.
  */
-function readFlatJsonObject(text: string): Map<string, unknown> {
+function readFlatJsonObject(text: string, guessCiphertext: boolean): Map<string, unknown> {
   const fields = new Map<string, unknown>();
   let i = 0;
   const skipSpace = () => {
@@ -244,11 +271,18 @@ function readFlatJsonObject(text: string): Map<string, unknown> {
       throw malformed(`The envelope is not valid JSON: expected ${what} at character ${i + 1}.`);
     i++;
   };
-  const readString = (): string => {
+  const readString = (guessLast = false): string => {
     const start = i; // at the opening quote
+    if (guessLast) {
+      // See readEnvelope: taken on trust here, checked by the caller.
+      const last = text.lastIndexOf('"');
+      if (last <= start) throw malformed('The envelope is not valid JSON: a string is not closed.');
+      i = last + 1;
+      return text.slice(start + 1, last);
+    }
     let end = text.indexOf('"', start + 1);
-    const backslash = text.indexOf('\\', start + 1);
-    if (backslash !== -1 && backslash < end) {
+    // Escapes are looked for within the string only, never in the rest of the text.
+    if (end !== -1 && text.slice(start + 1, end).includes('\\')) {
       // Escapes: find the quote that is not itself escaped, then let JSON.parse check the escapes.
       while (end !== -1) {
         let slashes = 0;
@@ -283,7 +317,7 @@ function readFlatJsonObject(text: string): Map<string, unknown> {
       expect(':', "':'");
       skipSpace();
       if (text[i] === '"') {
-        fields.set(name, readString());
+        fields.set(name, readString(guessCiphertext && name === 'ciphertext'));
       } else {
         NUMBER.lastIndex = i;
         const match = NUMBER.exec(text);

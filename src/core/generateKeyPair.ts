@@ -1,6 +1,6 @@
 import { generateKeyPair as nodeGenerateKeyPair } from 'node:crypto';
 import { KeysmithError, throwIfAborted } from './errors';
-import { rejectUnknown, requireObject } from './options';
+import { optionalSignal, rejectUnknown, requireObject } from './options';
 
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
 export const EC_CURVES = ['P-256', 'P-384', 'P-521'] as const;
@@ -43,7 +43,7 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
   if (typeof pkcs8 !== 'boolean') {
     throw new KeysmithError('INVALID_ARGUMENT', 'pkcs8 must be true or false.', 'pkcs8');
   }
-  const signal = opts.signal as AbortSignal | undefined;
+  const signal = optionalSignal(opts.signal);
 
   if (opts.algorithm === 'RSA') {
     rejectUnknown(opts, ['algorithm', 'key_size', 'pkcs8', 'signal'], 'algorithm RSA');

@@ -36,3 +36,12 @@ export function rejectUnknown(
     }
   }
 }
+
+/** An optional AbortSignal; anything else is a mistake worth naming, not something to ignore. */
+export function optionalSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) {
+    throw new KeysmithError('INVALID_ARGUMENT', 'signal must be an AbortSignal.', 'signal');
+  }
+  return value;
+}
