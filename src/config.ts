@@ -4,18 +4,11 @@
  * user typed into settings.json by hand are clamped or replaced by the default, never trusted.
  */
 import * as vscode from 'vscode';
-import { EC_CURVES, RSA_KEY_SIZES, type EcCurve, type RsaKeySize } from './core';
+import { EC_CURVES, RSA_KEY_SIZES, type GenerateKeyOptions } from './core';
+import type { Defaults } from './protocol';
 
-export interface KeysmithConfig {
-  apiKeyPrefix: string;
-  nanoidLength: number;
-  /** Empty means nanoid's URL-safe alphabet. */
-  nanoidAlphabet: string;
-  secretLength: number;
-  keyPairFolder: string;
-  rsaKeySize: RsaKeySize;
-  curve: EcCurve;
-  pkcs8: boolean;
+/** The defaults the sidebar's forms show come from here too (protocol.ts: never anything secret). */
+export interface KeysmithConfig extends Defaults {
   iterations: number;
   prettyEnvelopes: boolean;
 }
@@ -42,4 +35,29 @@ export function readConfig(scope?: vscode.ConfigurationScope): KeysmithConfig {
       : ITERATIONS_SETTING.default,
     prettyEnvelopes: config.get('encryption.envelopeLayout') === 'pretty',
   };
+}
+
+/**
+ * Key options with what the caller left out filled in from the settings (for the options that
+ * apply to the type; anything else the caller gave is passed on, for the core to refuse by name).
+ */
+export function withKeySettings(
+  request: GenerateKeyOptions,
+  scope?: vscode.ConfigurationScope,
+): GenerateKeyOptions {
+  const config = readConfig(scope);
+  switch (request.type) {
+    case 'api-key':
+      return { ...request, prefix: request.prefix ?? config.apiKeyPrefix };
+    case 'nanoid':
+      return {
+        ...request,
+        length: request.length ?? config.nanoidLength,
+        alphabet: request.alphabet ?? (config.nanoidAlphabet || undefined),
+      };
+    case 'secret':
+      return { ...request, length: request.length ?? config.secretLength };
+    default:
+      return request;
+  }
 }

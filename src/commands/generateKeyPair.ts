@@ -11,6 +11,7 @@ import {
   type RsaKeySize,
 } from '../core';
 import { readConfig } from '../config';
+import type { KeyPairOptions } from '../protocol';
 import { showError } from '../errors';
 import { addToGitignore, gitIgnoreStatus, gitignoreEntry, gitignoreFor } from '../gitIgnore';
 import {
@@ -33,20 +34,7 @@ import {
  * file is replaced only with `overwrite: true` (otherwise it is refused with an error) — a
  * keybinding or a test must never hang on a modal dialog.
  */
-export interface GenerateKeyPairArgs {
-  algorithm: 'RSA' | 'EC';
-  /** RSA only; default: setting keysmith.keyPair.rsaKeySize. */
-  keySize?: RsaKeySize;
-  /** EC only; default: setting keysmith.keyPair.curve. */
-  curve?: EcCurve;
-  /** The files are `<name>_private.pem` and `<name>_public.pem`; default `id_rsa` / `id_ec`. */
-  name?: string;
-  /** Relative to the workspace folder (or absolute inside it); default: keysmith.keyPair.folder. */
-  folder?: string;
-  /** Default: keysmith.keyPair.privateKeyFormat. */
-  pkcs8?: boolean;
-  overwrite?: boolean;
-}
+export type GenerateKeyPairArgs = KeyPairOptions;
 
 type Algorithm = GenerateKeyPairArgs['algorithm'];
 

@@ -1,15 +1,10 @@
 import * as vscode from 'vscode';
 import { KEY_TYPES, keyGenerator, type GenerateKeyOptions, type KeyType } from '../core';
-import { readConfig } from '../config';
+import { readConfig, withKeySettings } from '../config';
 import { showError } from '../errors';
 
-/** The argument keybindings, tasks and tests pass to `keysmith.insertKey`. */
-export interface InsertKeyArgs {
-  type: KeyType;
-  prefix?: string;
-  length?: number;
-  alphabet?: string;
-}
+/** The argument keybindings, tasks and tests pass to `keysmith.insertKey`: the core's key options. */
+export type InsertKeyArgs = GenerateKeyOptions;
 
 interface KeyTypeItem extends vscode.QuickPickItem {
   type: KeyType;
@@ -30,7 +25,7 @@ export async function insertKey(args?: unknown): Promise<boolean> {
 
   let next: () => string;
   try {
-    next = keyGenerator(withSettings(request, editor.document)).next;
+    next = keyGenerator(withKeySettings(request, editor.document.uri)).next;
   } catch (error) {
     showError(error);
     return false;
@@ -72,30 +67,12 @@ function readArgs(args: unknown): InsertKeyArgs | undefined {
   return args as InsertKeyArgs;
 }
 
-/** Fills in what the caller left out from the settings, for the options that apply to the type. */
-function withSettings(request: InsertKeyArgs, document: vscode.TextDocument): GenerateKeyOptions {
-  const config = readConfig(document.uri);
-  switch (request.type) {
-    case 'api-key':
-      return { ...request, prefix: request.prefix ?? config.apiKeyPrefix };
-    case 'nanoid':
-      return {
-        ...request,
-        length: request.length ?? config.nanoidLength,
-        alphabet: request.alphabet ?? (config.nanoidAlphabet || undefined),
-      };
-    case 'secret':
-      return { ...request, length: request.length ?? config.secretLength };
-    case 'uuid-v4':
-      return request;
-  }
-}
-
 async function pickKeyType(): Promise<InsertKeyArgs | undefined> {
   const config = readConfig(vscode.window.activeTextEditor?.document.uri);
   const bits = (type: KeyType) => {
     try {
-      return keyGenerator(withSettings({ type }, vscode.window.activeTextEditor!.document)).entropyBits;
+      return keyGenerator(withKeySettings({ type }, vscode.window.activeTextEditor?.document.uri))
+        .entropyBits;
     } catch {
       return undefined;
     }

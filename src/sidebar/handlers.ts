@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
-import { readConfig } from '../config';
+import { readConfig, withKeySettings } from '../config';
 import {
   decrypt,
   encrypt,
@@ -14,7 +14,6 @@ import {
   keyGenerator,
   parseEnvelope,
   serializeEnvelope,
-  type GenerateKeyOptions,
 } from '../core';
 import {
   existingPaths,
@@ -159,17 +158,13 @@ export function initMessage(keys: KeyStore): InitMessage {
 }
 
 export function readDefaults(): Defaults {
-  const config = readConfig(vscode.window.activeTextEditor?.document.uri);
-  return {
-    apiKeyPrefix: config.apiKeyPrefix,
-    nanoidLength: config.nanoidLength,
-    nanoidAlphabet: config.nanoidAlphabet,
-    secretLength: config.secretLength,
-    keyPairFolder: config.keyPairFolder,
-    rsaKeySize: config.rsaKeySize,
-    curve: config.curve,
-    pkcs8: config.pkcs8,
-  };
+  // Everything the config holds but what the forms do not use.
+  const {
+    iterations: _iterations,
+    prettyEnvelopes: _pretty,
+    ...defaults
+  } = readConfig(vscode.window.activeTextEditor?.document.uri);
+  return defaults;
 }
 
 function webviewStrings(): WebviewStrings {
@@ -194,29 +189,8 @@ function webviewStrings(): WebviewStrings {
 // ---------------------------------------------------------------------------------------------
 // Generate key
 
-/** Fills in what the form left empty from the settings, for the options the type takes. */
-function withDefaults(options: KeyOptions): GenerateKeyOptions {
-  const config = readConfig(vscode.window.activeTextEditor?.document.uri);
-  switch (options.type) {
-    case 'api-key':
-      return { type: options.type, prefix: options.prefix ?? config.apiKeyPrefix };
-    case 'uuid-v4':
-      return { type: options.type };
-    case 'nanoid':
-      return {
-        type: options.type,
-        length: options.length ?? config.nanoidLength,
-        alphabet: options.alphabet ?? (config.nanoidAlphabet || undefined),
-      };
-    case 'secret':
-      return { type: options.type, length: options.length ?? config.secretLength };
-    default:
-      return assertNever(options.type);
-  }
-}
-
 export function generateKey(options: KeyOptions): Results['generateKey'] {
-  const generator = keyGenerator(withDefaults(options));
+  const generator = keyGenerator(withKeySettings(options, vscode.window.activeTextEditor?.document.uri));
   return { key: generator.next(), type: generator.type, entropy_bits: generator.entropyBits };
 }
 
@@ -226,7 +200,7 @@ export function generateKey(options: KeyOptions): Results['generateKey'] {
  */
 async function insertKey(key: string, options: KeyOptions): Promise<Results['insertKey']> {
   const editor = requireEditor(vscode.l10n.t('Open a text editor to insert the key into.'));
-  const generator = keyGenerator(withDefaults(options));
+  const generator = keyGenerator(withKeySettings(options, vscode.window.activeTextEditor?.document.uri));
   const texts = editor.selections.map((_, index) => (index === 0 ? key : generator.next()));
   const cursors = await replaceSelections(editor, texts);
   return {

@@ -3,19 +3,8 @@
  * pick, the document — driven with Playwright in headless Chromium against code-server.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import {
-  ROOT,
-  ensureHostInstalled,
-  launchBrowser,
-  saveScreenshot,
-  startCodeServer,
-  workbenchUrl,
-  type CodeServer,
-} from '../host/run';
+import type { Page } from 'playwright-core';
+import { saveScreenshot } from '../host/run';
 import {
   answerQuickInput,
   editorText,
@@ -23,35 +12,24 @@ import {
   newUntitledFile,
   runFromPalette,
   waitForEditorText,
-  waitForWorkbench,
+  openWorkbench,
+  type Workbench,
 } from './workbench';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('workbench UI', function () {
   this.timeout(120_000);
-  let server: CodeServer;
-  let browser: Browser;
+  let workbench: Workbench;
   let page: Page;
-  let workspace: string;
 
   before(async () => {
-    ensureHostInstalled();
-    workspace = mkdtempSync(path.join(tmpdir(), 'keysmith-ui-workspace-'));
-    cpSync(path.join(ROOT, 'test', 'fixtures', 'sample-workspace'), workspace, { recursive: true });
-    server = await startCodeServer({ workspace });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    if (process.env.KEYSMITH_UI_CONSOLE)
-      page.on('console', (m) => console.log(`[console] ${m.text().slice(0, 300)}`));
-    await page.goto(workbenchUrl(server));
-    await waitForWorkbench(page);
+    workbench = await openWorkbench();
+    page = workbench.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    await workbench?.close();
   });
 
   afterEach(async function () {

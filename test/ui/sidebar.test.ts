@@ -4,19 +4,10 @@
  * view in a dark and a light theme at a usual and at the narrowest sidebar width.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import {
-  ROOT,
-  ensureHostInstalled,
-  launchBrowser,
-  saveScreenshot,
-  startCodeServer,
-  workbenchUrl,
-  type CodeServer,
-} from '../host/run';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ROOT, saveScreenshot } from '../host/run';
 import {
   answerQuickInput,
   editorText,
@@ -24,7 +15,8 @@ import {
   newUntitledFile,
   runFromPalette,
   waitForEditorText,
-  waitForWorkbench,
+  openWorkbench,
+  type Workbench,
 } from './workbench';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -32,34 +24,22 @@ const PASSWORD = 'tr0ub4dor&3';
 
 describe('sidebar view UI', function () {
   this.timeout(180_000);
-  let server: CodeServer;
-  let browser: Browser;
+  let workbench: Workbench;
   let page: Page;
-  let workspace: string;
   /** The view's page: the webview's outer frame, then VS Code's inner frame that holds our HTML. */
   let view: FrameLocator;
 
   before(async () => {
-    ensureHostInstalled();
-    workspace = mkdtempSync(path.join(tmpdir(), 'keysmith-ui-sidebar-'));
-    cpSync(path.join(ROOT, 'test', 'fixtures', 'sample-workspace'), workspace, { recursive: true });
-    server = await startCodeServer({
-      workspace,
+    workbench = await openWorkbench({
       settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1280, height: 1000 },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    if (process.env.KEYSMITH_UI_CONSOLE)
-      page.on('console', (m) => console.log(`[console] ${m.text().slice(0, 300)}`));
-    await page.goto(workbenchUrl(server));
-    await waitForWorkbench(page);
+    page = workbench.page;
     view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    await workbench?.close();
   });
 
   afterEach(async function () {
@@ -267,8 +247,11 @@ describe('sidebar view UI', function () {
     await view.locator('#pair-result').waitFor({ timeout: 60_000 });
     const publicKey = await view.locator('#pair-public').inputValue();
     assert.match(publicKey, /^-----BEGIN PUBLIC KEY-----/);
-    assert.equal(readFileSync(path.join(workspace, 'keys', 'ui-sidebar_public.pem'), 'utf8'), publicKey);
-    assert.ok(existsSync(path.join(workspace, 'keys', 'ui-sidebar_private.pem')));
+    assert.equal(
+      readFileSync(path.join(workbench.workspace, 'keys', 'ui-sidebar_public.pem'), 'utf8'),
+      publicKey,
+    );
+    assert.ok(existsSync(path.join(workbench.workspace, 'keys', 'ui-sidebar_private.pem')));
     assert.equal(await view.locator('#pair-progress').isHidden(), true);
 
     // Again with the same name: the error is on the name, with a way to replace the files.

@@ -1,5 +1,58 @@
 /** Playwright helpers for driving the real VS Code workbench (code-server in headless Chromium). */
-import type { Page } from 'playwright-core';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ROOT,
+  ensureHostInstalled,
+  launchBrowser,
+  saveScreenshot,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+} from '../host/run';
+
+export interface Workbench {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  /** A copy of the sample workspace, opened as the folder. */
+  workspace: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts code-server on a copy of the sample workspace with the extension under development,
+ * opens the workbench in headless Chromium and waits until Keysmith's contributions are there.
+ * KEYSMITH_UI_CONSOLE=1 prints the page's console.
+ */
+export async function openWorkbench(
+  options: { settings?: Record<string, unknown>; viewport?: { width: number; height: number } } = {},
+): Promise<Workbench> {
+  ensureHostInstalled();
+  const workspace = mkdtempSync(path.join(tmpdir(), 'keysmith-ui-'));
+  cpSync(path.join(ROOT, 'test', 'fixtures', 'sample-workspace'), workspace, { recursive: true });
+  const server = await startCodeServer({ workspace, settings: options.settings });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  if (process.env.KEYSMITH_UI_CONSOLE)
+    page.on('console', (m) => console.log(`[console] ${m.text().slice(0, 300)}`));
+  const close = async () => {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  };
+  try {
+    await page.goto(workbenchUrl(server));
+    await waitForWorkbench(page);
+  } catch (error) {
+    await saveScreenshot(page, `ui-start-failure-${Date.now()}.png`);
+    await close();
+    throw error;
+  }
+  return { server, browser, page, workspace, close };
+}
 
 /** Waits until the workbench has rendered and the extension host has started. */
 export async function waitForWorkbench(page: Page): Promise<void> {
