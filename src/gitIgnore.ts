@@ -5,7 +5,7 @@
  * says nothing. No `vscode` import.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isInside } from './keyPairFiles';
 
@@ -23,7 +23,10 @@ function git(args: string[], cwd: string): Promise<GitResult> {
   return new Promise((resolve) => {
     execFile(
       'git',
-      args,
+      // core.fsmonitor names a program git would run while reading the index: a repository's own
+      // .git/config must not be able to run code through Keysmith. (Callers also ask git only in
+      // trusted workspaces.)
+      ['-c', 'core.fsmonitor=false', ...args],
       { cwd, timeout: GIT_TIMEOUT_MS, windowsHide: true, encoding: 'utf8' },
       (error, stdout) => {
         if (!error) return resolve({ code: 0, stdout });
@@ -99,8 +102,13 @@ function sameRule(line: string, entry: string): boolean {
  */
 export async function addToGitignore(gitignorePath: string, entry: string): Promise<boolean> {
   if (!entry || /[\r\n]/.test(entry)) throw new Error('a .gitignore entry is one non-empty line.');
+  // Only a regular file (or none): a .gitignore that is a symlink could point anywhere, and
+  // appending would write through it to a file outside the workspace.
   let content = '';
   try {
+    const stat = await fs.lstat(gitignorePath);
+    if (!stat.isFile())
+      throw new Error(`${path.basename(gitignorePath)} is not a regular file; add the entry by hand.`);
     content = await fs.readFile(gitignorePath, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -108,6 +116,16 @@ export async function addToGitignore(gitignorePath: string, entry: string): Prom
   if (content.split(/\r?\n/).some((line) => sameRule(line, entry))) return false;
   const eol = content.includes('\r\n') ? '\r\n' : '\n';
   const separator = content.length > 0 && !content.endsWith('\n') ? eol : '';
-  await fs.appendFile(gitignorePath, separator + entry + eol, 'utf8');
+  // O_NOFOLLOW: the check above and this open are not atomic, so the open refuses a symlink too.
+  const handle = await fs.open(
+    gitignorePath,
+    fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW,
+    0o644,
+  );
+  try {
+    await handle.appendFile(separator + entry + eol, 'utf8');
+  } finally {
+    await handle.close();
+  }
   return true;
 }

@@ -72,9 +72,12 @@ async function createExclusive(file: string, content: string, mode: number): Pro
     if (mode === 0o600) await handle.chmod(0o600);
     await handle.writeFile(content, 'utf8');
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await unlink(temporary).catch(() => undefined); // no half-written key left behind (disk full, ...)
+    throw fileError(error, file);
   }
+  await handle.close();
   try {
     await link(temporary, file);
   } catch (error) {

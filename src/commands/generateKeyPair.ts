@@ -209,6 +209,9 @@ export async function generateCancellably(
 
 /** A non-modal warning with a one-click fix when git would commit the private key. */
 async function offerGitignore(privatePath: string, root: string | undefined): Promise<void> {
+  // Running git in a folder means running what its .git/config and PATH lookups say: only in a
+  // workspace the user trusts.
+  if (!vscode.workspace.isTrusted) return;
   try {
     if ((await gitIgnoreStatus(privatePath)) !== 'not-ignored') return;
     const gitignore = await gitignoreFor(privatePath, root);
@@ -224,9 +227,20 @@ async function offerGitignore(privatePath: string, root: string | undefined): Pr
       add,
     );
     if (choice !== add) return;
-    if (await addToGitignore(gitignore, entry)) {
+    await addToGitignore(gitignore, entry);
+    // Say what git now says, not what was written: a later `!` rule can still un-ignore the key.
+    if ((await gitIgnoreStatus(privatePath)) === 'ignored') {
       void vscode.window.showInformationMessage(
         vscode.l10n.t('Keysmith: added {0} to {1}.', entry, shortPath(gitignore)),
+      );
+    } else {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Keysmith: {0} is in {1}, but git still does not ignore {2}: another rule overrides it.',
+          entry,
+          shortPath(gitignore),
+          shortPath(privatePath),
+        ),
       );
     }
   } catch (error) {

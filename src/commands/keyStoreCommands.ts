@@ -106,14 +106,29 @@ export async function copyStoredKey(keys: KeyStore, args?: unknown): Promise<boo
     const key = await keys.get(name);
     if (key === undefined) throw new Error(vscode.l10n.t('no key named "{0}" is stored.', name));
     await vscode.env.clipboard.writeText(key);
+    clearClipboardLater(key);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Keysmith: copied the key "{0}" to the clipboard.', name),
+      vscode.l10n.t(
+        'Keysmith: copied the key "{0}" to the clipboard; it will be cleared from there in {1} seconds.',
+        name,
+        CLIPBOARD_SECONDS,
+      ),
     );
     return true;
   } catch (error) {
     showError(error);
     return false;
   }
+}
+
+const CLIPBOARD_SECONDS = 45;
+
+/** Like a password manager: a copied key does not stay on the clipboard (unless something replaced it). */
+function clearClipboardLater(key: string): void {
+  const timer = setTimeout(async () => {
+    if ((await vscode.env.clipboard.readText()) === key) await vscode.env.clipboard.writeText('');
+  }, CLIPBOARD_SECONDS * 1000);
+  timer.unref?.();
 }
 
 async function pickStoredKey(keys: KeyStore, title: string): Promise<string | undefined> {

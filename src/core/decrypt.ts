@@ -125,20 +125,19 @@ function checkMode(envelope: DecodedEnvelope, secret: Secret): void {
 async function keysFor(decoded: DecodedEnvelope[], secret: Secret, signal?: AbortSignal): Promise<Buffer[]> {
   throwIfAborted(signal);
   if (secret.kind === 'key') return decoded.map(() => secret.key);
-  const derivations = new Map<string, Promise<Buffer>>();
-  for (const { kdf } of decoded) {
-    const id = `${kdf!.iterations}:${kdf!.salt.toString('base64')}`;
-    if (!derivations.has(id))
-      derivations.set(id, deriveKey(secret.password, kdf!.salt, kdf!.iterations, signal));
+  const idOf = (kdf: DecodedEnvelope['kdf']) => `${kdf!.iterations}:${kdf!.salt.toString('base64')}`;
+  // One derivation at a time: each checks the signal first, so cancelling stops the rest (one
+  // already running cannot be interrupted), and a selection of hostile envelopes with many salts
+  // cannot occupy every thread of libuv's pool, which the extension host's file I/O shares.
+  const byId = new Map<string, Buffer>();
+  try {
+    for (const { kdf } of decoded) {
+      const id = idOf(kdf);
+      if (!byId.has(id)) byId.set(id, await deriveKey(secret.password, kdf!.salt, kdf!.iterations, signal));
+    }
+  } catch (error) {
+    for (const key of byId.values()) key.fill(0);
+    throw error;
   }
-  const settled = await Promise.allSettled(derivations.values());
-  const failure = settled.find((s) => s.status === 'rejected');
-  if (failure) {
-    for (const s of settled) if (s.status === 'fulfilled') s.value.fill(0);
-    throw (failure as PromiseRejectedResult).reason;
-  }
-  const byId = new Map(
-    [...derivations.keys()].map((id, i) => [id, (settled[i] as PromiseFulfilledResult<Buffer>).value]),
-  );
-  return decoded.map(({ kdf }) => byId.get(`${kdf!.iterations}:${kdf!.salt.toString('base64')}`)!);
+  return decoded.map(({ kdf }) => byId.get(idOf(kdf))!);
 }

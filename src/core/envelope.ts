@@ -203,7 +203,11 @@ function checkFieldName(name: string, seen: Map<string, unknown>): void {
     throw malformed(`The envelope has a forbidden field name "${name}".`, name);
   }
   if (!(FIELDS as readonly string[]).includes(name)) {
-    throw malformed(`The envelope has an unknown field "${printable(name)}".`, printable(name));
+    // The name is not repeated in the message: it is text from the document, and could be anything.
+    throw malformed(
+      `The envelope has an unknown field; version 1 has only ${FIELDS.join(', ')}.`,
+      printable(name),
+    );
   }
   if (seen.has(name)) throw malformed(`The envelope has the field ${name} twice.`, name);
 }
