@@ -72,9 +72,14 @@ if (args.has('--tests')) {
     // The harness that starts code-server and Chromium (Node 20, outside the host), and `npm start`.
     {
       ...testBuild,
-      entryPoints: ['test/host/run.ts', 'test/host/start.ts', 'test/host/electron.ts'],
+      entryPoints: [
+        'test/host/run.ts',
+        'test/host/start.ts',
+        'test/host/electron.ts',
+        'test/host/hostEntry.ts',
+      ],
       outdir: 'out/test/host',
-      external: ['playwright-core', '@vscode/test-electron'],
+      external: ['playwright-core', '@vscode/test-electron', 'vscode'],
     },
     // UI tests: mocha in Node driving the workbench with Playwright.
     {

@@ -4,7 +4,6 @@
  *
  *   node out/test/host/run.js                     the integration suites (out/test/integration)
  *   node out/test/host/run.js --tests <entry.js>   another compiled entry exporting run()
- *   node out/test/host/run.js --ui                 the UI suites (test/ui), driving the workbench
  *
  * How it works (see ../shared/notes/real-vscode-host.md): code-server starts on 127.0.0.1 with its
  * own folders under a scratch directory and `--vscode-option enable-smoke-test-driver`, which makes
@@ -18,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPORT_TAG } from './reportTag';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const HOST_CACHE = path.join(ROOT, '.vscode-test', 'host');
@@ -32,7 +32,6 @@ export const CODE_SERVER = path.join(
   'entry.js',
 );
 export const CHROMIUM = '/usr/bin/chromium';
-const REPORT_TAG = '[keysmith-test]';
 const TIME_LIMIT_MS = Number(process.env.KEYSMITH_HOST_TIMEOUT_MS ?? 10 * 60_000);
 
 export const CHROMIUM_ARGS = [
@@ -165,9 +164,11 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     );
   }
   const stop = async () => {
+    cleanups.delete(stop);
     await killTree(server);
     if (removeScratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
   };
+  cleanups.add(stop);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(url, server);
@@ -193,27 +194,49 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
   throw new Error('code-server did not answer within 60 s');
 }
 
+/** Stops code-server and everything it started (its process group), and waits until all are gone. */
 async function killTree(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    process.kill(-child.pid, 'SIGTERM'); // the whole process group: server, extension host, watchers
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const groupAlive = () => {
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
     } catch {
       // already gone
     }
-  }, 5_000);
-  await exited;
-  clearTimeout(timer);
+  };
+  signal('SIGTERM'); // the whole group: server, extension host, file watchers
+  // The leader can exit before its children: wait for the group, not just the process.
+  for (let waited = 0; groupAlive(); waited += 100) {
+    if (waited === 5_000) signal('SIGKILL');
+    if (waited > 10_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What to stop if the runner is interrupted (Ctrl+C, a CI time-out): nothing is left running. */
+const cleanups = new Set<() => Promise<unknown>>();
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(name, () => {
+    console.error(`[host] ${name}: stopping the server and the browser`);
+    void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(130));
+  });
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const close = () => browser.close().catch(() => undefined);
+  cleanups.add(close);
+  browser.once('disconnected', () => cleanups.delete(close));
+  return browser;
 }
 
 /** The workbench URL that loads the extension under development (and, optionally, a test entry). */
@@ -248,8 +271,13 @@ async function runTests(testsEntry: string): Promise<number> {
         resolve(124);
       }, TIME_LIMIT_MS);
     });
+    // The harness's own entry reports the host's versions and runs the one asked for.
+    const hostEntry = path.join(ROOT, 'out', 'test', 'host', 'hostEntry.js');
     await page.goto(
-      workbenchUrl(server, testsEntry, { KEYSMITH_TEST_GREP: process.env.KEYSMITH_TEST_GREP ?? '' }),
+      workbenchUrl(server, hostEntry, {
+        KEYSMITH_TESTS_ENTRY: testsEntry,
+        KEYSMITH_TEST_GREP: process.env.KEYSMITH_TEST_GREP ?? '',
+      }),
     );
     const code = await Promise.race([exitCode, timeout]);
     if (code !== 0) await saveScreenshot(page, 'integration-failure.png');
@@ -265,6 +293,7 @@ async function runTests(testsEntry: string): Promise<number> {
 function forwardReport(page: Page): void {
   page.on('console', (message) => {
     const text = message.text();
+    if (process.env.KEYSMITH_HOST_CONSOLE) console.log(`[console] ${text}`);
     const at = text.indexOf(REPORT_TAG);
     if (at === -1) return;
     // The host may prefix its own markers ("%c[Extension Host] ..."); keep what follows the tag.
