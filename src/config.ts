@@ -1,7 +1,8 @@
 /**
  * The one typed reader of Keysmith's settings (mirrors `contributes.configuration`). Values are
- * read when used, so a change in Settings applies to the next command without a reload. Values a
- * user typed into settings.json by hand are clamped or replaced by the default, never trusted.
+ * read when used, so a change in Settings applies to the next command without a reload. Values
+ * typed into settings.json by hand are not trusted: an iteration count is clamped to its bounds,
+ * key size and curve fall back to the default, and the core refuses any other bad value by name.
  */
 import * as vscode from 'vscode';
 import { EC_CURVES, RSA_KEY_SIZES, type GenerateKeyOptions } from './core';

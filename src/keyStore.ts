@@ -18,7 +18,14 @@ export class KeyStore {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly state: vscode.Memento,
-  ) {}
+  ) {
+    this.updateContext();
+  }
+
+  /** `keysmith.hasStoredKeys` hides Remove/Copy a Stored Key while there is nothing to remove or copy. */
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', 'keysmith.hasStoredKeys', this.names().length > 0);
+  }
 
   /** Stored key names, sorted. */
   names(): string[] {
@@ -46,6 +53,7 @@ export class KeyStore {
     const value = (key ?? generateKey({ type: 'secret', length: 64 }).key).toLowerCase();
     await this.secrets.store(secretId(name), value);
     if (!this.has(name)) await this.state.update(INDEX_KEY, [...this.names(), name].sort());
+    this.updateContext();
     this.changed.fire();
   }
 
@@ -57,6 +65,7 @@ export class KeyStore {
       INDEX_KEY,
       this.names().filter((n) => n !== name),
     );
+    this.updateContext();
     this.changed.fire();
     return true;
   }

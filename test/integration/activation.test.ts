@@ -26,8 +26,14 @@ describe('activation', () => {
   });
 
   it('the Keysmith container opens in the activity bar', async () => {
-    // VS Code registers workbench.view.extension.<container id> for each contributed container.
-    await vscode.commands.executeCommand('workbench.view.extension.keysmith');
-    await vscode.commands.executeCommand('keysmith.sidebar.focus');
+    // VS Code registers workbench.view.extension.<container id> for each contributed container and
+    // <view id>.focus for each view: both reject when the container or the view does not exist.
+    await assert.doesNotReject(
+      Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.keysmith')),
+    );
+    await assert.doesNotReject(Promise.resolve(vscode.commands.executeCommand('keysmith.sidebar.focus')));
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.no-such-container')),
+    );
   });
 });

@@ -74,6 +74,18 @@ describe('encrypt and decrypt selection', () => {
     assert.equal(editor.document.getText(), original);
   });
 
+  it('one undo restores the envelopes after decrypting', async () => {
+    const editor = await openEditor('k=v\nx=y');
+    select(editor, 'v', 'y');
+    await runWithoutPrompt('keysmith.encryptSelection', { key: KEY });
+    const encrypted = editor.document.getText();
+    select(editor, ...envelopesIn(editor));
+    assert.equal(await runWithoutPrompt('keysmith.decryptSelection', { key: KEY }), true);
+    assert.equal(editor.document.getText(), 'k=v\nx=y');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), encrypted);
+  });
+
   it('a password encrypts a batch with one derivation (one salt) and the setting’s iterations', async () => {
     const editor = await openEditor('one two');
     select(editor, 'one', 'two');
