@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
 import {
   decryptBatch,
   envelopeWarnings,
@@ -11,7 +12,7 @@ import { errorMessage } from '../errors';
 import type { KeyStore } from '../keyStore';
 import { withCancellableProgress } from '../progress';
 import { askForDecryptionKey, askPassword, secretFromArgs, storedKey, type Secret } from '../secretPrompts';
-import { isCancellation } from './encryptSelection';
+import { EditorError, indexedAmong, showSelectionFailure } from './editorError';
 import { replaceAll } from './replaceAll';
 
 interface Target {
@@ -23,19 +24,59 @@ interface Target {
 }
 
 /**
- * Replaces every selected envelope (or, for an empty selection, the envelope around the cursor)
- * with its plaintext, in one edit. A stored key named by an envelope's `kid` is used without
- * asking. All or nothing: if any envelope cannot be read or decrypted, nothing changes.
+ * What opens the envelopes: one secret for all of them, or one per envelope (in their order);
+ * undefined when the user cancelled a prompt.
+ */
+export type SecretsFor = (envelopes: readonly Envelope[]) => Promise<Secret | Secret[] | undefined>;
+
+/**
+ * Decrypt Selection as a command: {@link decryptSelections} with a stored key for an envelope
+ * whose `kid` names one and the rest asked for (or one secret from the argument for all), the
+ * envelopes' warnings and any failure shown as notifications. Returns whether the document changed.
  *
  * Argument (optional, no prompts): `{ key }`, `{ password }` or `{ keyName }`.
  */
 export async function decryptSelection(keys: KeyStore, args?: unknown): Promise<boolean> {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('Keysmith: open a text editor with an envelope to decrypt.'),
+  try {
+    const done = await decryptSelections((envelopes) =>
+      args === undefined
+        ? askForSecrets(keys, envelopes)
+        : secretFromArgs(keys, args, CommandId.decryptSelection),
+    );
+    if (!done) return false;
+    showEnvelopeWarnings(done.warnings);
+    return true;
+  } catch (error) {
+    showSelectionFailure(error, (failure) =>
+      vscode.l10n.t('{0} Nothing was changed.', errorMessage(failure, vscode.l10n.t('envelope'))),
     );
     return false;
+  }
+}
+
+/** An envelope's warnings (e.g. few iterations) once it is decrypted, one notification each. */
+export function showEnvelopeWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) void vscode.window.showWarningMessage(`Keysmith: ${warning}`);
+}
+
+/**
+ * Replaces every selected envelope (or, for an empty selection, the envelope around the cursor)
+ * of the active editor with its plaintext, in one edit. `secretsFor` runs once the envelopes are
+ * read; it resolves undefined when the user cancels a prompt, and then so does this. Returns how
+ * many envelopes it decrypted and their warnings (distinct), which it does not show.
+ *
+ * All or nothing, and it shows nothing: if any envelope cannot be read or decrypted, nothing
+ * changes and it throws — an {@link EditorError} (NO_EDITOR, NO_ENVELOPE, DOCUMENT_CHANGED,
+ * READ_ONLY), the core's KeysmithError (MALFORMED_ENVELOPE and the like naming the field,
+ * KEY_OR_PASSWORD, DECRYPT_FAILED, ABORTED; with the envelope's `index` only when there are
+ * several), or what `secretsFor` throws.
+ */
+export async function decryptSelections(
+  secretsFor: SecretsFor,
+): Promise<{ count: number; warnings: string[] } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    throw new EditorError('NO_EDITOR', vscode.l10n.t('open a text editor with an envelope to decrypt.'));
   }
   const { document } = editor;
   const version = document.version;
@@ -44,38 +85,27 @@ export async function decryptSelection(keys: KeyStore, args?: unknown): Promise<
     const targets = findTargets(document, editor.selections);
     count = targets.length;
     if (targets.length === 0) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('Keysmith: no envelope here. Select one, or put the cursor inside one.'),
+      throw new EditorError(
+        'NO_ENVELOPE',
+        vscode.l10n.t('no envelope here. Select one, or put the cursor inside one.'),
       );
-      return false;
     }
-    const secrets =
-      args === undefined
-        ? await askForSecrets(keys, targets)
-        : await secretForAll(keys, args, targets.length);
-    if (!secrets) return false;
+    const envelopes = targets.map((target) => target.envelope);
+    const given = await secretsFor(envelopes);
+    if (!given) return undefined;
+    const secrets = Array.isArray(given) ? given : envelopes.map(() => given);
     const plaintexts = await decryptAll(targets, secrets);
-    const warnings = new Set(targets.flatMap((target) => envelopeWarnings(target.envelope)));
-    const changed = await replaceAll(
+    const warnings = new Set(envelopes.flatMap((envelope) => envelopeWarnings(envelope)));
+    await replaceAll(
       editor,
       version,
       targets.map((target) => target.range),
       targets.map((target, index) => target.before + plaintexts[index]! + target.after),
       vscode.l10n.t('decrypting'),
     );
-    if (changed)
-      for (const warning of warnings) void vscode.window.showWarningMessage(`Keysmith: ${warning}`);
-    return changed;
+    return { count: targets.length, warnings: [...warnings] };
   } catch (error) {
-    if (!isCancellation(error)) {
-      void vscode.window.showErrorMessage(
-        vscode.l10n.t(
-          '{0} Nothing was changed.',
-          errorMessage(error, count > 1 ? vscode.l10n.t('envelope') : undefined),
-        ),
-      );
-    }
-    return false;
+    throw indexedAmong(count, error);
   }
 }
 
@@ -115,35 +145,29 @@ function findTargets(document: vscode.TextDocument, selections: readonly vscode.
   return targets;
 }
 
-/** With an argument, one secret opens every envelope. */
-async function secretForAll(keys: KeyStore, args: unknown, count: number): Promise<Secret[]> {
-  const secret = await secretFromArgs(keys, args, 'keysmith.decryptSelection');
-  return Array.from({ length: count }, () => secret);
-}
-
 /**
  * Without an argument: an envelope whose kid names a stored key uses it; otherwise ask — once for
  * a password if any envelope needs one, once for a key if any needs one.
  */
-async function askForSecrets(keys: KeyStore, targets: Target[]): Promise<Secret[] | undefined> {
+async function askForSecrets(keys: KeyStore, envelopes: readonly Envelope[]): Promise<Secret[] | undefined> {
   const known = await Promise.all(
-    targets.map(({ envelope }) =>
+    envelopes.map((envelope) =>
       !envelope.kdf && envelope.kid !== undefined && keys.has(envelope.kid)
         ? storedKey(keys, envelope.kid)
         : undefined,
     ),
   );
   let password: Secret | undefined;
-  if (targets.some(({ envelope }) => envelope.kdf)) {
+  if (envelopes.some((envelope) => envelope.kdf)) {
     password = await askPassword(false);
     if (!password) return undefined;
   }
   let key: Secret | undefined;
-  if (targets.some(({ envelope }, index) => !envelope.kdf && !known[index])) {
+  if (envelopes.some((envelope, index) => !envelope.kdf && !known[index])) {
     key = await askForDecryptionKey(keys);
     if (!key) return undefined;
   }
-  return targets.map(({ envelope }, index) => known[index] ?? (envelope.kdf ? password! : key!));
+  return envelopes.map((envelope, index) => known[index] ?? (envelope.kdf ? password! : key!));
 }
 
 /** Decrypts every target (grouped by secret, so a password is derived once per salt); all or nothing. */

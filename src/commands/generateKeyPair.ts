@@ -43,8 +43,39 @@ export type KeySpec = { algorithm: 'RSA'; keySize: RsaKeySize } | { algorithm: '
 
 const ARG_NAMES = ['algorithm', 'keySize', 'curve', 'name', 'folder', 'pkcs8', 'overwrite'] as const;
 
-/** A refusal the user reads as is (the caller adds "Keysmith: "). */
-class Refusal extends Error {}
+export type KeyPairErrorCode =
+  /** An option of the argument object is wrong (`field` names it), or is not an option at all. */
+  | 'INVALID_ARGUMENT'
+  /** The name is not 1–64 of A–Z a–z 0–9 . _ - (`field`: name). */
+  | 'INVALID_NAME'
+  /** No workspace folder to write into (`field`: folder). */
+  | 'NO_WORKSPACE'
+  /** The folder is not on the local file system, where mode 0600 exists (`field`: folder). */
+  | 'NOT_LOCAL'
+  /** The key folder leaves the workspace folder, by its path or through a symlink (`field`: folder). */
+  | 'OUTSIDE_WORKSPACE'
+  /** A file of the pair exists and may not be replaced (`field`: name; `paths`: which). */
+  | 'FILE_EXISTS'
+  /** The file system refused (an errno such as EACCES or ENOSPC). */
+  | 'WRITE_FAILED';
+
+/**
+ * Why no key pair was written, in the user's words (a notification adds "Keysmith: "), with a
+ * stable code and the option it concerns, so the sidebar can show it next to that field.
+ */
+export class KeyPairError extends Error {
+  override readonly name = 'KeyPairError';
+
+  constructor(
+    readonly code: KeyPairErrorCode,
+    message: string,
+    readonly field?: keyof KeyPairOptions,
+    /** The files in the way (FILE_EXISTS). */
+    readonly paths: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Generates an RSA or EC key pair into `<folder>/<name>_private.pem` (mode 0600) and
@@ -67,20 +98,38 @@ export async function generateKeyPairCommand(args?: unknown): Promise<vscode.Uri
   }
 }
 
+/**
+ * The command with an argument object, minus the notification: generates the pair the argument
+ * asks for ({@link GenerateKeyPairArgs}; it never asks anything), writes it, opens the public key
+ * and offers to git-ignore the private key. Returns `[privateKeyUri, publicKeyUri]`, or undefined
+ * when the generation was cancelled. Nothing written, it throws: a {@link KeyPairError} (a bad
+ * option, no workspace folder, a folder outside it, files already there, a file-system error), the
+ * core's KeysmithError when generation fails, or — for a bug — whatever else was thrown.
+ */
+export async function generateKeyPairFromArgs(args: unknown): Promise<vscode.Uri[] | undefined> {
+  try {
+    return await generateFromArgs(args);
+  } catch (error) {
+    throw describeFailure(error);
+  }
+}
+
 /** The active editor's workspace folder, else the first one. */
 function targetWorkspaceFolder(): vscode.WorkspaceFolder | undefined {
   const active = vscode.window.activeTextEditor?.document.uri;
   return (active && vscode.workspace.getWorkspaceFolder(active)) || vscode.workspace.workspaceFolders?.[0];
 }
 
-async function generateKeyPairFromArgs(args: unknown): Promise<vscode.Uri[] | undefined> {
+async function generateFromArgs(args: unknown): Promise<vscode.Uri[] | undefined> {
   const request = readArgs(args);
   const root = targetWorkspaceFolder();
   if (!root) {
-    throw new Refusal(
+    throw new KeyPairError(
+      'NO_WORKSPACE',
       vscode.l10n.t(
         'open a folder to generate a key pair into it, or run Generate Key Pair without arguments to choose where to save it.',
       ),
+      'folder',
     );
   }
   requireLocal(root.uri);
@@ -95,11 +144,14 @@ async function generateKeyPairFromArgs(args: unknown): Promise<vscode.Uri[] | un
   if (!overwrite) {
     const existing = await existingPaths([paths.privatePath, paths.publicPath]);
     if (existing.length > 0) {
-      throw new Refusal(
+      throw new KeyPairError(
+        'FILE_EXISTS',
         vscode.l10n.t(
           '{0} already exists, so nothing was written. Pass "overwrite": true to replace the key pair.',
           existing.map(shortPath).join(', '),
         ),
+        'name',
+        existing,
       );
     }
   }
@@ -250,7 +302,8 @@ async function offerGitignore(privatePath: string, root: string | undefined): Pr
 
 function readArgs(args: unknown): GenerateKeyPairArgs {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    throw new Refusal(
+    throw new KeyPairError(
+      'INVALID_ARGUMENT',
       vscode.l10n.t(
         'the argument of keysmith.generateKeyPair must be an object such as {"algorithm": "EC", "name": "signing"}.',
       ),
@@ -259,7 +312,8 @@ function readArgs(args: unknown): GenerateKeyPairArgs {
   const given = args as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (given[key] !== undefined && !(ARG_NAMES as readonly string[]).includes(key)) {
-      throw new Refusal(
+      throw new KeyPairError(
+        'INVALID_ARGUMENT',
         vscode.l10n.t(
           '{0} is not an option of keysmith.generateKeyPair (the options are {1}).',
           key,
@@ -270,45 +324,57 @@ function readArgs(args: unknown): GenerateKeyPairArgs {
   }
   const { algorithm, keySize, curve, name, folder, pkcs8, overwrite } = given;
   if (algorithm !== 'RSA' && algorithm !== 'EC') {
-    throw new Refusal(vscode.l10n.t('algorithm must be "RSA" or "EC".'));
+    throw invalidOption('algorithm', vscode.l10n.t('algorithm must be "RSA" or "EC".'));
   }
   if (keySize !== undefined) {
-    if (algorithm !== 'RSA') throw new Refusal(vscode.l10n.t('keySize applies only to algorithm "RSA".'));
+    if (algorithm !== 'RSA') {
+      throw invalidOption('keySize', vscode.l10n.t('keySize applies only to algorithm "RSA".'));
+    }
     if (!(RSA_KEY_SIZES as readonly unknown[]).includes(keySize)) {
-      throw new Refusal(vscode.l10n.t('keySize must be one of {0}.', RSA_KEY_SIZES.join(', ')));
+      throw invalidOption('keySize', vscode.l10n.t('keySize must be one of {0}.', RSA_KEY_SIZES.join(', ')));
     }
   }
   if (curve !== undefined) {
-    if (algorithm !== 'EC') throw new Refusal(vscode.l10n.t('curve applies only to algorithm "EC".'));
+    if (algorithm !== 'EC') {
+      throw invalidOption('curve', vscode.l10n.t('curve applies only to algorithm "EC".'));
+    }
     if (!(EC_CURVES as readonly unknown[]).includes(curve)) {
-      throw new Refusal(vscode.l10n.t('curve must be one of {0}.', EC_CURVES.join(', ')));
+      throw invalidOption('curve', vscode.l10n.t('curve must be one of {0}.', EC_CURVES.join(', ')));
     }
   }
   if (name !== undefined && (typeof name !== 'string' || !isValidKeyName(name))) {
-    throw new Refusal(
+    throw new KeyPairError(
+      'INVALID_NAME',
       vscode.l10n.t('name must be 1 to 64 of A–Z a–z 0–9 . _ - (no folders: the folder goes in "folder").'),
+      'name',
     );
   }
   if (folder !== undefined && typeof folder !== 'string') {
-    throw new Refusal(vscode.l10n.t('folder must be a path inside the workspace folder.'));
+    throw invalidOption('folder', vscode.l10n.t('folder must be a path inside the workspace folder.'));
   }
   if (pkcs8 !== undefined && typeof pkcs8 !== 'boolean') {
-    throw new Refusal(vscode.l10n.t('pkcs8 must be true or false.'));
+    throw invalidOption('pkcs8', vscode.l10n.t('pkcs8 must be true or false.'));
   }
   if (overwrite !== undefined && typeof overwrite !== 'boolean') {
-    throw new Refusal(vscode.l10n.t('overwrite must be true or false.'));
+    throw invalidOption('overwrite', vscode.l10n.t('overwrite must be true or false.'));
   }
   return given as unknown as GenerateKeyPairArgs;
+}
+
+function invalidOption(field: keyof KeyPairOptions, message: string): KeyPairError {
+  return new KeyPairError('INVALID_ARGUMENT', message, field);
 }
 
 /** Key pairs need a real file system: a private key must get mode 0600. */
 function requireLocal(uri: vscode.Uri): void {
   if (uri.scheme !== 'file') {
-    throw new Refusal(
+    throw new KeyPairError(
+      'NOT_LOCAL',
       vscode.l10n.t(
         'key pairs are written only to local folders, where the private key can be given mode 0600. This folder is "{0}".',
         uri.scheme,
       ),
+      'folder',
     );
   }
 }
@@ -326,26 +392,35 @@ function shortPath(file: string): string {
   return vscode.workspace.asRelativePath(vscode.Uri.file(file), false);
 }
 
-/** The user's words for a failure; never a key, only paths and error codes. */
+/**
+ * The user's words for a failure — never a key, only paths and error codes: a KeyPairError, or the
+ * core's KeysmithError (or, for a bug, the error itself) as it was.
+ */
 function describeFailure(error: unknown): unknown {
-  if (error instanceof Refusal) return error;
+  if (error instanceof KeyPairError) return error;
   if (error instanceof OutsideWorkspaceError) {
-    return new Error(
+    return new KeyPairError(
+      'OUTSIDE_WORKSPACE',
       vscode.l10n.t(
         'the folder "{0}" is outside the workspace folder; key pairs are written only inside it. Nothing was written.',
         error.message,
       ),
+      'folder',
     );
   }
   if (error instanceof FileExistsError) {
-    return new Error(
+    return new KeyPairError(
+      'FILE_EXISTS',
       vscode.l10n.t('{0} appeared meanwhile, so nothing was written.', error.paths.map(shortPath).join(', ')),
+      'name',
+      error.paths,
     );
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && !isKeysmithError(error)) {
     const file = (error as NodeJS.ErrnoException).path;
-    return new Error(
+    return new KeyPairError(
+      'WRITE_FAILED',
       file
         ? vscode.l10n.t(
             'could not write the key pair: {0} on {1}. Nothing was written.',

@@ -1,10 +1,15 @@
 /**
  * What the sidebar's requests do: one function per request type. All crypto goes through the
- * core; selections and key-pair files go through the same commands the palette runs. A stored
- * key's material is read here and used here — it is never part of a reply.
+ * core; selections and key-pair files go through the same code as the palette's commands — the
+ * functions the commands wrap, which throw where a command shows a notification, so the panel can
+ * show the very error next to the field it concerns. A stored key's material is read here and
+ * used here — it is never part of a reply.
  */
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { decryptSelections, showEnvelopeWarnings } from '../commands/decryptSelection';
+import { EditorError } from '../commands/editorError';
+import { encryptSelections } from '../commands/encryptSelection';
+import { generateKeyPairFromArgs, KeyPairError } from '../commands/generateKeyPair';
 import { readConfig, withKeySettings } from '../config';
 import {
   decrypt,
@@ -15,13 +20,7 @@ import {
   parseEnvelope,
   serializeEnvelope,
 } from '../core';
-import {
-  existingPaths,
-  isValidKeyName,
-  keyPairPaths,
-  OutsideWorkspaceError,
-  resolveKeyFolder,
-} from '../keyPairFiles';
+import { coreErrorText } from '../errors';
 import type { KeyStore } from '../keyStore';
 import {
   assertNever,
@@ -32,10 +31,12 @@ import {
   type ReplyError,
   type ReplyMessage,
   type RequestMessage,
+  type RequestType,
   type Results,
   type WebviewStrings,
   type InitMessage,
 } from '../protocol';
+import type { Secret } from '../secretPrompts';
 
 export interface HandlerContext {
   keys: KeyStore;
@@ -55,19 +56,15 @@ export class SidebarError extends Error {
 
 export type SidebarErrorCode =
   | 'NO_EDITOR'
-  | 'NO_SELECTION'
   | 'READ_ONLY'
   | 'UNKNOWN_KEY'
   | 'INVALID_KEY'
   | 'INVALID_PASSWORD'
   | 'INVALID_PLAINTEXT'
   | 'NO_ENVELOPE'
-  | 'INVALID_NAME'
   | 'NO_WORKSPACE'
-  | 'OUTSIDE_WORKSPACE'
   | 'FILE_EXISTS'
-  | 'NOT_WRITTEN'
-  | 'NOT_CHANGED';
+  | 'CANCELLED';
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
@@ -76,7 +73,12 @@ export async function handleRequest(request: RequestMessage, context: HandlerCon
   try {
     return await runRequest(request, context);
   } catch (error) {
-    return { type: 'error', requestId: request.requestId, request: request.type, error: toReplyError(error) };
+    return {
+      type: 'error',
+      requestId: request.requestId,
+      request: request.type,
+      error: toReplyError(error, ITEM_NOUNS[request.type]),
+    };
   }
 }
 
@@ -136,17 +138,53 @@ async function runRequest(request: RequestMessage, { keys }: HandlerContext): Pr
   }
 }
 
-/** The core's and the glue's errors keep their code and field; anything else says only its first line. */
-export function toReplyError(error: unknown): ReplyError {
-  if (isKeysmithError(error) || error instanceof SidebarError) {
+/**
+ * What the items of a batch are called, for an error that says which one failed ("Envelope 2: …").
+ * The selection code paths give a core error an index only when there are several selections.
+ */
+const ITEM_NOUNS: Partial<Record<RequestType, (n: number) => string>> = {
+  encryptSelection: (n) => vscode.l10n.t('Selection {0}', n),
+  decryptSelection: (n) => vscode.l10n.t('Envelope {0}', n),
+};
+
+/**
+ * The core's, the commands' and the glue's errors keep their code and field; anything else says
+ * only its first line. The commands word their messages to follow "Keysmith: " in a notification;
+ * on their own in the panel they start with a capital.
+ */
+export function toReplyError(error: unknown, itemNoun?: (n: number) => string): ReplyError {
+  if (isKeysmithError(error)) {
+    const text = coreErrorText(error);
+    return {
+      code: error.code,
+      message:
+        itemNoun && error.index !== undefined
+          ? vscode.l10n.t('{0}: {1}', itemNoun(error.index + 1), text)
+          : text,
+      ...(error.field !== undefined && { field: error.field }),
+    };
+  }
+  if (error instanceof SidebarError) {
     return {
       code: error.code,
       message: error.message,
       ...(error.field !== undefined && { field: error.field }),
     };
   }
+  if (error instanceof EditorError) return { code: error.code, message: asSentence(error.message) };
+  if (error instanceof KeyPairError) {
+    return {
+      code: error.code,
+      message: asSentence(error.message),
+      ...(error.field !== undefined && { field: error.field }),
+    };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: message.split('\n')[0] ?? '' };
+}
+
+function asSentence(message: string): string {
+  return message.charAt(0).toLocaleUpperCase() + message.slice(1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,70 +292,23 @@ async function replaceSelections(editor: vscode.TextEditor, texts: string[]): Pr
 // Key pair
 
 /**
- * Checks what the form can be told inline (name, folder, files already there), then runs
- * `keysmith.generateKeyPair` with an argument object — the palette's code path, which asks
- * nothing — and returns the public key it wrote (the private key stays in its file).
+ * Saves the pair as `keysmith.generateKeyPair` with an argument object does — the same function,
+ * which asks nothing and throws instead of showing a notification — and returns the public key it
+ * wrote (the private key stays in its file). Its errors name the form's field: files already there
+ * and a bad name → name (the form then offers to replace the files), no workspace folder or one
+ * outside it → folder.
  */
 async function generateKeyPair(options: KeyPairOptions): Promise<Results['generateKeyPair']> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  // The workspace folder the command writes into (the same rule as the command's).
-  const root =
-    (active && vscode.workspace.getWorkspaceFolder(active)) || vscode.workspace.workspaceFolders?.[0];
-  if (!root) {
-    throw new SidebarError(
-      'NO_WORKSPACE',
-      vscode.l10n.t('Open a folder: key pairs are saved inside the workspace folder.'),
-      'folder',
-    );
+  // An empty name or folder means the default, as the form's placeholders say.
+  const { name, folder, ...rest } = options;
+  let uris: vscode.Uri[] | undefined;
+  try {
+    uris = await generateKeyPairFromArgs({ ...rest, ...(name && { name }), ...(folder && { folder }) });
+  } catch (error) {
+    throw error instanceof KeyPairError ? inPanelWords(error) : error;
   }
-  const name = options.name || (options.algorithm === 'RSA' ? 'id_rsa' : 'id_ec');
-  if (!isValidKeyName(name)) {
-    throw new SidebarError('INVALID_NAME', vscode.l10n.t('Use 1 to 64 of A–Z a–z 0–9 . _ -'), 'name');
-  }
-  const folder = options.folder || readConfig(root.uri).keyPairFolder;
-  if (root.uri.scheme === 'file') {
-    let target: string;
-    try {
-      target = await resolveKeyFolder(root.uri.fsPath, folder);
-    } catch (error) {
-      if (!(error instanceof OutsideWorkspaceError)) throw error;
-      throw new SidebarError(
-        'OUTSIDE_WORKSPACE',
-        vscode.l10n.t('The folder must be inside the workspace folder.'),
-        'folder',
-      );
-    }
-    const { privatePath, publicPath } = keyPairPaths(target, name);
-    const existing = await existingPaths([privatePath, publicPath]);
-    if (existing.length > 0 && !options.overwrite) {
-      throw new SidebarError(
-        'FILE_EXISTS',
-        vscode.l10n.t(
-          '{0} already exists.',
-          existing.map((file) => vscode.workspace.asRelativePath(vscode.Uri.file(file), false)).join(', '),
-        ),
-        'name',
-      );
-    }
-  }
-  const args = {
-    algorithm: options.algorithm,
-    ...(options.algorithm === 'RSA' && options.keySize !== undefined && { keySize: options.keySize }),
-    ...(options.algorithm === 'EC' && options.curve !== undefined && { curve: options.curve }),
-    name,
-    folder,
-    ...(options.pkcs8 !== undefined && { pkcs8: options.pkcs8 }),
-    overwrite: options.overwrite ?? false,
-  };
-  const uris = await vscode.commands.executeCommand<vscode.Uri[] | undefined>(
-    CommandId.generateKeyPair,
-    args,
-  );
   if (!uris || uris.length !== 2) {
-    throw new SidebarError(
-      'NOT_WRITTEN',
-      vscode.l10n.t('No key pair was written. The notification says why.'),
-    );
+    throw new SidebarError('CANCELLED', vscode.l10n.t('Cancelled: no key pair was written.'));
   }
   const [privateUri, publicUri] = uris as [vscode.Uri, vscode.Uri];
   const publicKey = new TextDecoder().decode(await vscode.workspace.fs.readFile(publicUri));
@@ -331,49 +322,41 @@ async function generateKeyPair(options: KeyPairOptions): Promise<Results['genera
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Encrypt and decrypt
-
-/** The argument of the encrypt/decrypt selection commands, checked here so the form can say which field is wrong. */
-function commandArgs(
-  source: KeySource,
-  keys: KeyStore,
-): { keyName: string } | { key: string } | { password: string } {
-  switch (source.kind) {
-    case 'stored':
-      if (!keys.has(source.name)) throw unknownKey(source.name);
-      return { keyName: source.name };
-    case 'key': {
-      const key = source.key.trim();
-      if (!HEX_KEY.test(key)) {
-        throw new SidebarError(
-          'INVALID_KEY',
-          vscode.l10n.t('A key is 64 hexadecimal characters (0-9, a-f).'),
-          'key',
-        );
-      }
-      return { key };
+/**
+ * The two refusals whose command wording is about the argument object ("pass overwrite: true",
+ * "run it without arguments"), in the panel's terms: the form offers Replace itself, and has no
+ * save dialog to fall back on. The others are shown as the command words them.
+ */
+function inPanelWords(error: KeyPairError): unknown {
+  switch (error.code) {
+    case 'FILE_EXISTS': {
+      const files = error.paths.map((file) => vscode.workspace.asRelativePath(vscode.Uri.file(file), false));
+      return new SidebarError('FILE_EXISTS', vscode.l10n.t('{0} already exists.', files.join(', ')), 'name');
     }
-    case 'password':
-      if (source.password.length === 0) {
-        throw new SidebarError('INVALID_PASSWORD', vscode.l10n.t('Type the password.'), 'password');
-      }
-      return { password: source.password };
+    case 'NO_WORKSPACE':
+      return new SidebarError(
+        'NO_WORKSPACE',
+        vscode.l10n.t('Open a folder: key pairs are saved inside the workspace folder.'),
+        'folder',
+      );
     default:
-      return assertNever(source);
+      return error;
   }
 }
 
-/** The core's unlock options; a stored key is read from SecretStorage here and goes no further. */
-async function coreSecret(
-  source: KeySource,
-  keys: KeyStore,
-): Promise<{ key: string; kid?: string } | { password: string }> {
+// ---------------------------------------------------------------------------------------------
+// Encrypt and decrypt
+
+/**
+ * What locks or opens envelopes, as the selection commands take it: a stored key is read from
+ * SecretStorage here and goes no further than the core.
+ */
+async function secretOf(source: KeySource, keys: KeyStore): Promise<Secret> {
   switch (source.kind) {
     case 'stored': {
       const key = await keys.get(source.name);
       if (key === undefined) throw unknownKey(source.name);
-      return { key, kid: source.name };
+      return { key, keyName: source.name };
     }
     case 'key':
       return { key: source.key.trim() };
@@ -384,20 +367,36 @@ async function coreSecret(
   }
 }
 
+/**
+ * The same, with a typed key or password checked first, so that the form can say which field is
+ * wrong before the editor is touched or a password derivation (with its notification) starts.
+ */
+async function checkedSecretOf(source: KeySource, keys: KeyStore): Promise<Secret> {
+  if (source.kind === 'key' && !HEX_KEY.test(source.key.trim())) {
+    throw new SidebarError(
+      'INVALID_KEY',
+      vscode.l10n.t('A key is 64 hexadecimal characters (0-9, a-f).'),
+      'key',
+    );
+  }
+  if (source.kind === 'password' && source.password.length === 0) {
+    throw new SidebarError('INVALID_PASSWORD', vscode.l10n.t('Type the password.'), 'password');
+  }
+  return secretOf(source, keys);
+}
+
 function unknownKey(name: string): SidebarError {
   return new SidebarError('UNKNOWN_KEY', vscode.l10n.t('No key named "{0}" is stored.', name), 'keyName');
 }
 
+/**
+ * Encrypt Selection's own code path (the command's, minus its notifications): a failure comes back
+ * as the error itself — no editor, nothing selected, the document changed or is read-only.
+ */
 async function encryptSelection(source: KeySource, keys: KeyStore): Promise<Results['encryptSelection']> {
-  const editor = requireEditor(vscode.l10n.t('Open a text editor and select the text to encrypt.'));
-  const count = editor.selections.filter((selection) => !selection.isEmpty).length;
-  if (count === 0)
-    throw new SidebarError('NO_SELECTION', vscode.l10n.t('Select the text to encrypt in the editor.'));
-  const changed = await vscode.commands.executeCommand<boolean>(
-    CommandId.encryptSelection,
-    commandArgs(source, keys),
-  );
-  if (!changed) throw notChanged();
+  const done = await encryptSelections(() => checkedSecretOf(source, keys));
+  if (!done) throw cancelled();
+  const { count } = done;
   return {
     count,
     message:
@@ -407,19 +406,22 @@ async function encryptSelection(source: KeySource, keys: KeyStore): Promise<Resu
   };
 }
 
+/**
+ * Decrypt Selection's own code path (the command's, minus its notifications): all or nothing, and
+ * a failure comes back as the error itself — DECRYPT_FAILED, KEY_OR_PASSWORD, a malformed envelope
+ * naming its field, no envelope here… An envelope's warnings (few iterations) are notifications,
+ * as with the command.
+ */
 async function decryptSelection(source: KeySource, keys: KeyStore): Promise<Results['decryptSelection']> {
-  requireEditor(vscode.l10n.t('Open a text editor with an envelope to decrypt.'));
-  const changed = await vscode.commands.executeCommand<boolean>(
-    CommandId.decryptSelection,
-    commandArgs(source, keys),
-  );
-  if (!changed) throw notChanged();
+  const done = await decryptSelections(() => checkedSecretOf(source, keys));
+  if (!done) throw cancelled();
+  showEnvelopeWarnings(done.warnings);
   return { message: vscode.l10n.t('Decrypted in the editor.') };
 }
 
-/** The commands report their own failures (a notification); the panel says that nothing changed. */
-function notChanged(): SidebarError {
-  return new SidebarError('NOT_CHANGED', vscode.l10n.t('Nothing was changed. The notification says why.'));
+/** Only a prompt can be cancelled, and the panel's requests never prompt; still, say so. */
+function cancelled(): SidebarError {
+  return new SidebarError('CANCELLED', vscode.l10n.t('Cancelled: nothing was changed.'));
 }
 
 async function encryptText(
@@ -431,11 +433,12 @@ async function encryptText(
     throw new SidebarError('INVALID_PLAINTEXT', vscode.l10n.t('Type the text to encrypt.'), 'plaintext');
   }
   const config = readConfig(vscode.window.activeTextEditor?.document.uri);
-  const secret = await coreSecret(source, keys);
+  const secret = await secretOf(source, keys);
   const envelope = await encrypt({
     plaintext,
-    ...secret,
-    ...('password' in secret && { iterations: config.iterations }),
+    ...('key' in secret
+      ? { key: secret.key, ...(secret.keyName !== undefined && { kid: secret.keyName }) }
+      : { password: secret.password, iterations: config.iterations }),
   });
   return { envelope: serializeEnvelope(envelope, { pretty: config.prettyEnvelopes }) };
 }
@@ -447,7 +450,7 @@ async function decryptText(text: string, source: KeySource, keys: KeyStore): Pro
     throw new SidebarError('NO_ENVELOPE', vscode.l10n.t('Paste an envelope.'), 'envelope');
   }
   const envelope = parseEnvelope(trimmed);
-  const secret = await coreSecret(source, keys);
+  const secret = await secretOf(source, keys);
   const { plaintext } = await decrypt({
     envelope,
     ...('password' in secret ? { password: secret.password } : { key: secret.key }),

@@ -1,8 +1,9 @@
 /**
- * Decrypt: the editor's selections (`keysmith.decryptSelection` on the host), or an envelope pasted
- * here, whose plaintext is shown masked until revealed and can be copied. The plaintext lives in
- * this closure only — never in the DOM while masked, never in the saved state — and is dropped by
- * Clear, by the next request, and with the page when the view is hidden.
+ * Decrypt: the editor's selections (the code of `keysmith.decryptSelection` on the host; its errors
+ * are shown here, not as notifications), or an envelope pasted here, whose plaintext is shown
+ * masked until revealed and can be copied. The plaintext lives in this closure only — never in the
+ * DOM while masked, never in the saved state — and is dropped by Clear, by the next request, and
+ * with the page when the view is hidden.
  */
 import type { ReplyError } from '../protocol';
 import { byId } from './dom';

@@ -1,7 +1,8 @@
 /**
  * Encrypt: with a stored key, a typed key or a password (typed twice), either the editor's
- * selections (`keysmith.encryptSelection` on the host) or text typed here, whose envelope can be
- * copied or inserted. The typed key and password are cleared when the request is answered.
+ * selections (the code of `keysmith.encryptSelection` on the host; its errors are shown here, not
+ * as notifications) or text typed here, whose envelope can be copied or inserted. The typed key
+ * and password are cleared when the request is answered.
  */
 import { byId } from './dom';
 import { FormRunner, type App, type FormController } from './form';

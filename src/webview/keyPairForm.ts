@@ -1,7 +1,8 @@
 /**
  * Key pair: algorithm, size or curve, name, folder and private-key format; Save as PEM Files runs
- * `keysmith.generateKeyPair` on the host (the palette's code path), with a progress bar while it
- * works (RSA-4096 takes a while). The public key comes back to be shown and copied; the private
+ * `keysmith.generateKeyPair`'s code on the host (as with an argument object; its errors are shown
+ * here, on the name or folder they concern), with a progress bar while it works (RSA-4096 takes a
+ * while). The public key comes back to be shown and copied; the private
  * key never leaves its file.
  */
 import { EC_CURVES, RSA_KEY_SIZES, type KeyPairOptions } from '../protocol';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseEnvelope } from '../../src/core';
-import { closeAllEditors, openEditor } from './helpers';
+import { DECRYPT_FAILED_MESSAGE, parseEnvelope } from '../../src/core';
+import { closeAllEditors, notificationsDuring, openEditor } from './helpers';
 
 const KEY = randomBytes(32).toString('hex');
 const OTHER_KEY = randomBytes(32).toString('hex');
@@ -154,6 +154,36 @@ describe('encrypt and decrypt selection', () => {
     select(editor, bad);
     assert.equal(await runWithoutPrompt('keysmith.decryptSelection', { key: KEY }), false);
     assert.equal(editor.document.getText(), bad);
+  });
+
+  it('a failure is a notification: a warning for nothing to do, an error that names the envelope', async () => {
+    const run = (command: string, args: unknown) =>
+      notificationsDuring(() => runWithoutPrompt<boolean>(command, args));
+    const editor = await openEditor('x y', [new vscode.Selection(0, 1, 0, 1)]);
+    assert.deepEqual(await run('keysmith.encryptSelection', { key: KEY }), {
+      value: false,
+      shown: ['warning: Keysmith: select the text to encrypt.'],
+    });
+    assert.deepEqual(await run('keysmith.decryptSelection', { key: KEY }), {
+      value: false,
+      shown: ['warning: Keysmith: no envelope here. Select one, or put the cursor inside one.'],
+    });
+
+    select(editor, 'x', 'y');
+    await runWithoutPrompt('keysmith.encryptSelection', { key: KEY });
+    const encrypted = editor.document.getText();
+    const [first, second] = envelopesIn(editor);
+    select(editor, first!);
+    assert.deepEqual(await run('keysmith.decryptSelection', { key: OTHER_KEY }), {
+      value: false,
+      shown: [`error: Keysmith: ${DECRYPT_FAILED_MESSAGE} Nothing was changed.`],
+    });
+    select(editor, first!, second!);
+    assert.deepEqual(await run('keysmith.decryptSelection', { key: OTHER_KEY }), {
+      value: false,
+      shown: [`error: Keysmith: envelope 1: ${DECRYPT_FAILED_MESSAGE} Nothing was changed.`],
+    });
+    assert.equal(editor.document.getText(), encrypted);
   });
 
   it('bad arguments are refused without prompting and change nothing', async () => {

@@ -18,3 +18,26 @@ export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Runs `run` with Keysmith's error and warning notifications recorded instead of shown (the tests
+ * run in Keysmith's own extension host, so it calls these very functions), each prefixed with its
+ * kind: `error: Keysmith: …`.
+ */
+export async function notificationsDuring<T>(run: () => Promise<T>): Promise<{ value: T; shown: string[] }> {
+  const window = vscode.window as unknown as Record<string, unknown>;
+  const names = ['showErrorMessage', 'showWarningMessage'];
+  const originals = names.map((name) => window[name]);
+  const shown: string[] = [];
+  for (const name of names) {
+    window[name] = (message: string) => {
+      shown.push(`${name === 'showErrorMessage' ? 'error' : 'warning'}: ${message}`);
+      return Promise.resolve(undefined);
+    };
+  }
+  try {
+    return { value: await run(), shown };
+  } finally {
+    names.forEach((name, index) => (window[name] = originals[index]));
+  }
+}

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { decrypt, parseEnvelope } from '../../src/core';
+import { decrypt, DECRYPT_FAILED_MESSAGE, encrypt, parseEnvelope, serializeEnvelope } from '../../src/core';
 import type { KeysmithTestApi } from '../../src/extension';
 import {
   parseToWebview,
@@ -21,12 +21,13 @@ import {
   type ToWebviewMessage,
 } from '../../src/protocol';
 import type { SidebarProvider } from '../../src/sidebar/sidebarProvider';
-import { at, closeAllEditors, EXTENSION_ID, openEditor } from './helpers';
+import { at, closeAllEditors, EXTENSION_ID, notificationsDuring, openEditor } from './helpers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const STORED_NAME = 'sidebar-it';
 const STORED_KEY = randomBytes(32).toString('hex');
 const HEX_KEY = randomBytes(32).toString('hex');
+const ENVELOPE = /\{"v":1,"algorithm":"AES-256-GCM",[^{}]*\}/g;
 
 let sidebar: SidebarProvider;
 let nextId = 1;
@@ -54,6 +55,30 @@ async function failure<K extends RequestType>(type: K, params: Params<K>): Promi
   const answer = await reply(type, params);
   assert.equal(answer.type, 'error', `${type} should have failed: ${JSON.stringify(answer)}`);
   return (answer as ErrorMessage).error;
+}
+
+/** A request answered with an error, and no notification (the panel shows the error). */
+async function quietFailure<K extends RequestType>(type: K, params: Params<K>): Promise<ReplyError> {
+  const { value, shown } = await notificationsDuring(() => failure(type, params));
+  assert.deepEqual(shown, [], `${type} failed without a notification`);
+  return value;
+}
+
+function select(editor: vscode.TextEditor, ...texts: string[]): void {
+  editor.selections = texts.map((text) => {
+    const range = rangeOf(editor, text);
+    return new vscode.Selection(range.start, range.end);
+  });
+}
+
+function rangeOf(editor: vscode.TextEditor, text: string): vscode.Range {
+  const start = editor.document.getText().indexOf(text);
+  assert.notEqual(start, -1, `${text} is in the document`);
+  return new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + text.length));
+}
+
+function envelopesIn(editor: vscode.TextEditor): string[] {
+  return editor.document.getText().match(ENVELOPE) ?? [];
 }
 
 /** Resolves with the first message the provider posts to the webview that matches. */
@@ -342,56 +367,122 @@ describe('sidebar: protocol and handlers', () => {
     );
   });
 
-  it('encrypts and decrypts the editor’s selections through the commands; a wrong password changes nothing', async () => {
+  it('encrypts and decrypts the editor’s selections on the commands’ own code path', async () => {
     const original = 'user: alice\npassword: hunter2';
     const editor = await openEditor(original);
-    const start = original.indexOf('hunter2');
-    editor.selections = [
-      new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + 7)),
-    ];
+    select(editor, 'hunter2');
     const encrypted = await result('encryptSelection', { source: { kind: 'stored', name: STORED_NAME } });
     assert.equal(encrypted.count, 1);
-    const text = editor.document.getText();
-    assert.doesNotMatch(text, /hunter2/);
-    const envelopeText = text.slice(text.indexOf('{'));
-    assert.equal(parseEnvelope(envelopeText).kid, STORED_NAME);
+    const [envelope] = envelopesIn(editor);
+    assert.doesNotMatch(editor.document.getText(), /hunter2/);
+    assert.equal(parseEnvelope(envelope!).kid, STORED_NAME);
 
-    const selectEnvelope = () => {
-      const at = editor.document.getText().indexOf('{');
-      editor.selections = [
-        new vscode.Selection(
-          editor.document.positionAt(at),
-          editor.document.positionAt(editor.document.getText().length),
-        ),
-      ];
-    };
-    selectEnvelope();
-    const wrong = await failure('decryptSelection', { source: { kind: 'key', key: HEX_KEY } });
-    assert.equal(wrong.code, 'NOT_CHANGED');
-    assert.equal(editor.document.getText(), text);
-
-    selectEnvelope();
+    select(editor, envelope!);
     await result('decryptSelection', { source: { kind: 'stored', name: STORED_NAME } });
     assert.equal(editor.document.getText(), original);
+  });
 
-    editor.selections = [at(0, 0)];
-    assert.equal(
-      (await failure('encryptSelection', { source: { kind: 'key', key: HEX_KEY } })).code,
-      'NO_SELECTION',
-    );
-    editor.selections = [new vscode.Selection(0, 0, 0, 4)];
+  it('a wrong password or key in the editor is the core’s own error, on the field it concerns, and changes nothing', async () => {
+    const editor = await openEditor('token: abc');
+    select(editor, 'abc');
+    await result('encryptSelection', { source: { kind: 'password', password: 'right' } });
+    const encrypted = editor.document.getText();
+    const [envelope] = envelopesIn(editor);
+
+    select(editor, envelope!);
+    const wrong = await quietFailure('decryptSelection', { source: { kind: 'password', password: 'wrong' } });
+    assert.deepEqual(wrong, { code: 'DECRYPT_FAILED', message: DECRYPT_FAILED_MESSAGE });
+    assert.equal(editor.document.getText(), encrypted);
+
+    const mode = await quietFailure('decryptSelection', { source: { kind: 'key', key: HEX_KEY } });
+    assert.deepEqual(pick(mode), { code: 'KEY_OR_PASSWORD', field: 'kdf' });
+    assert.match(mode.message, /encrypted with a password/);
+    assert.equal(editor.document.getText(), encrypted);
+
+    // What the form can check is refused before the editor is touched.
     assert.deepEqual(
-      pick(await failure('encryptSelection', { source: { kind: 'password', password: '' } })),
-      {
-        code: 'INVALID_PASSWORD',
-        field: 'password',
-      },
+      pick(await quietFailure('decryptSelection', { source: { kind: 'password', password: '' } })),
+      { code: 'INVALID_PASSWORD', field: 'password' },
     );
-    assert.deepEqual(pick(await failure('encryptSelection', { source: { kind: 'key', key: 'xyz' } })), {
+    assert.deepEqual(pick(await quietFailure('encryptSelection', { source: { kind: 'key', key: 'xyz' } })), {
       code: 'INVALID_KEY',
       field: 'key',
     });
-    assert.equal(editor.document.getText(), original);
+    assert.deepEqual(
+      pick(await quietFailure('decryptSelection', { source: { kind: 'stored', name: 'no-such-key' } })),
+      { code: 'UNKNOWN_KEY', field: 'keyName' },
+    );
+    assert.equal(editor.document.getText(), encrypted);
+  });
+
+  it('a tampered or malformed envelope among several: all or nothing, and the error says which', async () => {
+    const editor = await openEditor('x y z');
+    select(editor, 'x', 'y', 'z');
+    assert.equal((await result('encryptSelection', { source: { kind: 'key', key: HEX_KEY } })).count, 3);
+    const [first, second, third] = envelopesIn(editor) as [string, string, string];
+    const { ciphertext } = parseEnvelope(second);
+    const bytes = Buffer.from(ciphertext, 'base64');
+    bytes[0]! ^= 0x01;
+    const tampered = second.replace(ciphertext, bytes.toString('base64'));
+    const malformed = third.replace(/"iv":"[^"]*"/, '"iv":"AAAA"');
+    await editor.edit((edit) => {
+      edit.replace(rangeOf(editor, second), tampered);
+      edit.replace(rangeOf(editor, third), malformed);
+    });
+    const before = editor.document.getText();
+
+    select(editor, first, tampered);
+    const failed = await quietFailure('decryptSelection', { source: { kind: 'key', key: HEX_KEY } });
+    assert.deepEqual(failed, { code: 'DECRYPT_FAILED', message: `Envelope 2: ${DECRYPT_FAILED_MESSAGE}` });
+    assert.equal(editor.document.getText(), before, 'the good envelope is not decrypted either');
+
+    select(editor, first, tampered, malformed);
+    const several = await quietFailure('decryptSelection', { source: { kind: 'key', key: HEX_KEY } });
+    assert.deepEqual(pick(several), { code: 'MALFORMED_ENVELOPE', field: 'iv' });
+    assert.match(several.message, /^Envelope 3: iv /);
+    assert.equal(editor.document.getText(), before);
+
+    select(editor, malformed);
+    const alone = await quietFailure('decryptSelection', { source: { kind: 'key', key: HEX_KEY } });
+    assert.deepEqual(pick(alone), { code: 'MALFORMED_ENVELOPE', field: 'iv' });
+    assert.match(alone.message, /^iv /, 'one envelope needs no number');
+    assert.equal(editor.document.getText(), before);
+  });
+
+  it('nothing to work on has a code of its own: no selection, no envelope here, no editor', async () => {
+    const editor = await openEditor('plain text', [at(0, 3)]);
+    const source = { kind: 'key', key: HEX_KEY } as const;
+    assert.deepEqual(await quietFailure('encryptSelection', { source }), {
+      code: 'NO_SELECTION',
+      message: 'Select the text to encrypt.',
+    });
+    assert.deepEqual(await quietFailure('decryptSelection', { source }), {
+      code: 'NO_ENVELOPE',
+      message: 'No envelope here. Select one, or put the cursor inside one.',
+    });
+    assert.equal(editor.document.getText(), 'plain text');
+
+    await closeAllEditors();
+    assert.equal((await quietFailure('encryptSelection', { source })).code, 'NO_EDITOR');
+    assert.equal((await quietFailure('decryptSelection', { source })).code, 'NO_EDITOR');
+  });
+
+  it('an edit while the password is derived: DOCUMENT_CHANGED, and the document holds only that edit', async () => {
+    // Slow enough (a second or so) for an edit to land while the key is derived.
+    const envelope = serializeEnvelope(
+      await encrypt({ plaintext: 'slow', password: 'pw', iterations: 3_000_000 }),
+    );
+    const editor = await openEditor(`a ${envelope}`);
+    select(editor, envelope);
+    const pending = notificationsDuring(() =>
+      failure('decryptSelection', { source: { kind: 'password', password: 'pw' } }),
+    );
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '!')));
+    const { value: changed, shown } = await pending;
+    assert.equal(changed.code, 'DOCUMENT_CHANGED');
+    assert.match(changed.message, /^The document changed while decrypting; nothing was replaced/);
+    assert.deepEqual(shown, []);
+    assert.equal(editor.document.getText(), `!a ${envelope}`);
   });
 
   describe('key pairs', () => {
@@ -415,12 +506,16 @@ describe('sidebar: protocol and handlers', () => {
       assert.doesNotMatch(JSON.stringify(answer), /PRIVATE KEY/);
     });
 
-    it('existing files, a bad name and a folder outside the workspace are errors on their field', async () => {
+    it('existing files, a bad name, a folder outside the workspace: the command’s own errors, on their field', async () => {
       const before = readFileSync(path.join(root(), folder, 'signing_public.pem'), 'utf8');
-      const exists = await failure('generateKeyPair', {
+      const exists = await quietFailure('generateKeyPair', {
         options: { algorithm: 'EC', name: 'signing', folder },
       });
-      assert.deepEqual(pick(exists), { code: 'FILE_EXISTS', field: 'name' });
+      assert.deepEqual(exists, {
+        code: 'FILE_EXISTS',
+        message: `${folder}/signing_private.pem, ${folder}/signing_public.pem already exists.`,
+        field: 'name',
+      });
       assert.equal(readFileSync(path.join(root(), folder, 'signing_public.pem'), 'utf8'), before);
 
       const replaced = await result('generateKeyPair', {
@@ -428,20 +523,30 @@ describe('sidebar: protocol and handlers', () => {
       });
       assert.notEqual(replaced.publicKey, before);
 
-      assert.deepEqual(
-        pick(await failure('generateKeyPair', { options: { algorithm: 'EC', name: 'a/b', folder } })),
-        {
-          code: 'INVALID_NAME',
-          field: 'name',
-        },
-      );
-      assert.deepEqual(
-        pick(
-          await failure('generateKeyPair', { options: { algorithm: 'EC', name: 'x', folder: '../outside' } }),
-        ),
-        { code: 'OUTSIDE_WORKSPACE', field: 'folder' },
-      );
+      const badName = await quietFailure('generateKeyPair', {
+        options: { algorithm: 'EC', name: 'a/b', folder },
+      });
+      assert.deepEqual(pick(badName), { code: 'INVALID_NAME', field: 'name' });
+      assert.match(badName.message, /^Name must be 1 to 64 of/);
+
+      const outside = await quietFailure('generateKeyPair', {
+        options: { algorithm: 'EC', name: 'x', folder: '../outside' },
+      });
+      assert.deepEqual(pick(outside), { code: 'OUTSIDE_WORKSPACE', field: 'folder' });
+      assert.match(outside.message, /^The folder "\.\.\/outside" is outside the workspace folder/);
       assert.ok(!existsSync(path.join(root(), '..', 'outside')));
+    });
+
+    it('a file-system failure is WRITE_FAILED with its errno, and nothing is written', async () => {
+      // A file where the key folder should be.
+      writeFileSync(path.join(root(), folder, 'not-a-folder'), '');
+      const failed = await quietFailure('generateKeyPair', {
+        options: { algorithm: 'EC', name: 'x', folder: `${folder}/not-a-folder` },
+      });
+      assert.equal(failed.code, 'WRITE_FAILED');
+      assert.equal(failed.field, undefined);
+      assert.match(failed.message, /^Could not write the key pair: ENOTDIR\b/);
+      assert.equal(readFileSync(path.join(root(), folder, 'not-a-folder'), 'utf8'), '');
     });
   });
 

@@ -11,7 +11,6 @@ import { ROOT, saveScreenshot } from '../host/run';
 import {
   answerQuickInput,
   editorText,
-  expectNotification,
   newUntitledFile,
   runFromPalette,
   waitForEditorText,
@@ -178,14 +177,25 @@ describe('sidebar view UI', function () {
     assert.equal(await view.locator('#enc-password').inputValue(), '');
     assert.equal(await view.locator('#enc-confirm').inputValue(), '');
 
-    // A wrong password: an inline error next to the action, and the envelope stays as it was.
+    // A wrong password: the real error, inline on the password field — not in a notification —
+    // and the envelope stays as it was.
     await page.locator('.editor-instance .monaco-editor .view-lines >> visible=true').first().click();
     await page.keyboard.press('Control+A');
     await view.locator('#dec-source').selectOption('password');
     await view.locator('#dec-password').fill('wrong password');
     await view.locator('#dec-selection').click();
-    await view.locator('#dec-sel-error', { hasText: 'Nothing was changed' }).waitFor({ timeout: 30_000 });
-    await expectNotification(page, 'Could not decrypt: the key or password is wrong');
+    await view
+      .locator('#dec-password-error', { hasText: /^Could not decrypt: the key or password is wrong/ })
+      .waitFor({ timeout: 30_000 });
+    assert.equal(await view.locator('#dec-password').getAttribute('aria-invalid'), 'true');
+    assert.equal(await view.locator('#dec-sel-error').isHidden(), true, 'not a second time under the button');
+    // A notification would have been sent before the reply; give it a moment to show, if any.
+    const toast = page.locator('.notification-toast', { hasText: 'Could not decrypt' }).first();
+    const notified = await toast.waitFor({ timeout: 1_000 }).then(
+      () => true,
+      () => false,
+    );
+    assert.equal(notified, false, 'no notification: the panel shows the error');
     assert.equal(await editorText(page), encrypted);
     assert.equal(await view.locator('#dec-password').inputValue(), '');
 
