@@ -69,6 +69,13 @@ if (args.has('--tests')) {
       outdir: 'out/test/integration',
       external: ['vscode', 'mocha'],
     },
+    // Suites that run in the extension host with the workspace untrusted (npm run test:trust).
+    {
+      ...testBuild,
+      entryPoints: testEntries('test/trust'),
+      outdir: 'out/test/trust',
+      external: ['vscode', 'mocha'],
+    },
     // The harness that starts code-server and Chromium (Node 20, outside the host), and `npm start`.
     {
       ...testBuild,

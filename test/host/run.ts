@@ -4,6 +4,8 @@
  *
  *   node out/test/host/run.js                     the integration suites (out/test/integration)
  *   node out/test/host/run.js --tests <entry.js>   another compiled entry exporting run()
+ *     --workspace <folder>   open a copy of this folder (default: an empty one)
+ *     --untrusted            in Restricted Mode (workspace trust on, the folder not trusted)
  *
  * How it works (see ../shared/notes/real-vscode-host.md): code-server starts on 127.0.0.1 with its
  * own folders under a scratch directory and `--vscode-option enable-smoke-test-driver`, which makes
@@ -12,7 +14,7 @@
  * It never hangs: a time limit, and the server and browser it started are always stopped.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,6 +104,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** The smoke-test driver makes the workbench honour `payload` (tests); off for `npm start`. */
   testDriver?: boolean;
+  /** Open the workspace in Restricted Mode (workspace trust on, the folder not trusted). */
+  untrusted?: boolean;
 }
 
 /** Starts code-server on 127.0.0.1 with its own folders; resolves when it answers /healthz. */
@@ -117,7 +121,20 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify(
+      {
+        ...USER_SETTINGS,
+        // Restricted Mode without the startup dialog: the folder simply opens untrusted.
+        ...(options.untrusted && {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.untrustedFiles': 'open',
+        }),
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
   );
   const configFile = path.join(dir('config'), 'config.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -147,7 +164,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     options.extensionsDir ?? dir('extensions'),
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(options.testDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
@@ -252,8 +269,13 @@ export function workbenchUrl(server: CodeServer, testsEntry?: string, env?: Reco
 }
 
 /** Runs a test entry in the extension host; resolves with the exit code the workbench reports. */
-async function runTests(testsEntry: string): Promise<number> {
+async function runTests(testsEntry: string, workspace?: string): Promise<number> {
+  // A fixture workspace is copied, so tests may change it freely; it opens untrusted if asked.
+  const scratchWorkspace = workspace && mkdtempSync(path.join(tmpdir(), 'keysmith-host-workspace-'));
+  if (workspace && scratchWorkspace) cpSync(workspace, scratchWorkspace, { recursive: true });
   const server = await startCodeServer({
+    workspace: scratchWorkspace || undefined,
+    untrusted: process.argv.includes('--untrusted'),
     log: (line) => process.env.KEYSMITH_HOST_VERBOSE && console.log(`[code-server] ${line}`),
   });
   let browser: Browser | undefined;
@@ -286,6 +308,7 @@ async function runTests(testsEntry: string): Promise<number> {
     clearTimeout(timer);
     await browser?.close().catch(() => undefined);
     await server.stop();
+    if (scratchWorkspace) rmSync(scratchWorkspace, { recursive: true, force: true });
   }
 }
 
@@ -320,7 +343,13 @@ async function main(): Promise<number> {
     console.error(`[host] --tests needs a compiled test entry inside ${ROOT} (got ${entry})`);
     return 2;
   }
-  return runTests(entry);
+  const workspaceAt = args.indexOf('--workspace');
+  const workspace = workspaceAt === -1 ? undefined : path.resolve(args[workspaceAt + 1] ?? '');
+  if (workspace && !existsSync(workspace)) {
+    console.error(`[host] --workspace ${workspace} does not exist`);
+    return 2;
+  }
+  return runTests(entry, workspace);
 }
 
 if (require.main === module) {
