@@ -1,9 +1,9 @@
 // One esbuild script for every target (see DESIGN.md):
 //   dist/extension.js  node, cjs, 'vscode' external     (the extension host entry)
 //   dist/cli.js        node, cjs, with a shebang        (the `keysmith` command)
-//   dist/webview.js    browser, iife                    (the sidebar view, once src/webview exists)
+//   dist/webview.js    browser, iife                    (the sidebar view)
 // Flags: --production minifies and drops source maps; --watch rebuilds on change;
-//        --tests also bundles test/unit/*.test.ts into out/test/unit; --bench bundles the benchmark.
+//        --tests also bundles the test suites and the harness into out/test; --bench the benchmark.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +32,7 @@ const targets = [
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    external: [], // the CLI runs without VS Code: an import of 'vscode' must fail the build
   },
 ];
 

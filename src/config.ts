@@ -47,17 +47,19 @@ export function withKeySettings(
   scope?: vscode.ConfigurationScope,
 ): GenerateKeyOptions {
   const config = readConfig(scope);
+  // Only undefined means "use the setting": null or '' are mistakes for the core to name.
+  const or = <T>(value: T | undefined, setting: T) => (value === undefined ? setting : value);
   switch (request.type) {
     case 'api-key':
-      return { ...request, prefix: request.prefix ?? config.apiKeyPrefix };
+      return { ...request, prefix: or(request.prefix, config.apiKeyPrefix) };
     case 'nanoid':
       return {
         ...request,
-        length: request.length ?? config.nanoidLength,
-        alphabet: request.alphabet ?? (config.nanoidAlphabet || undefined),
+        length: or(request.length, config.nanoidLength),
+        alphabet: or(request.alphabet, config.nanoidAlphabet || undefined),
       };
     case 'secret':
-      return { ...request, length: request.length ?? config.secretLength };
+      return { ...request, length: or(request.length, config.secretLength) };
     default:
       return request;
   }

@@ -131,7 +131,7 @@ export async function askPassword(confirm: boolean): Promise<Secret | undefined>
   return again === undefined ? undefined : { password };
 }
 
-/** Asks for a name that is free (or, confirmed, may be replaced). */
+/** Asks for a name no stored key has yet (replacing a key would lose it). */
 export async function askKeyName(keys: KeyStore, title: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title,

@@ -1,9 +1,2 @@
-/** An error meant for the user: printed as one line, exit code 2 unless said otherwise. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-  }
-}
+/** An error meant for the user: one line on stderr, exit code 2 (usage error or malformed input). */
+export class CliError extends Error {}

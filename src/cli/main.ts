@@ -250,7 +250,7 @@ function parseInteger(text: string, flag: string): number {
 export function reportError(error: unknown): number {
   if (error instanceof CliError) {
     process.stderr.write(`keysmith: ${error.message}\n`);
-    return error.exitCode;
+    return 2;
   }
   if (isKeysmithError(error)) {
     process.stderr.write(`keysmith: ${error.message}\n`);

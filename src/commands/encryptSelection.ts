@@ -24,7 +24,7 @@ export async function encryptSelection(keys: KeyStore, args?: unknown): Promise<
     );
     return done !== undefined;
   } catch (error) {
-    showSelectionFailure(error, (failure) => errorMessage(failure));
+    showSelectionFailure(error, (failure) => errorMessage(failure, vscode.l10n.t('selection')));
     return false;
   }
 }

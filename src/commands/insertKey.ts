@@ -100,7 +100,13 @@ async function pickKeyType(): Promise<InsertKeyArgs | undefined> {
       type: 'nanoid',
       label: vscode.l10n.t('Nanoid'),
       description: vscode.l10n.t('{0} characters', config.nanoidLength),
-      detail: vscode.l10n.t('URL-safe A–Z a–z 0–9 _ - · {0}', describe('nanoid')),
+      detail: config.nanoidAlphabet
+        ? vscode.l10n.t(
+            'your alphabet of {0} characters · {1}',
+            config.nanoidAlphabet.length,
+            describe('nanoid'),
+          )
+        : vscode.l10n.t('URL-safe A–Z a–z 0–9 _ - · {0}', describe('nanoid')),
     },
     {
       type: 'secret',

@@ -23,8 +23,8 @@ function readNameArgs(args: unknown, command: string): NameArgs {
 }
 
 /**
- * `keysmith.storeKey` `{name, key?}`: stores the given key, or a new random one. With an argument
- * an existing name is refused (replacing a key loses it); interactively, replacing asks first.
+ * `keysmith.storeKey` `{name, key?}`: stores the given key, or a new random one. An existing name
+ * is refused, with or without an argument (replacing a key would lose it).
  * Returns the stored name.
  */
 export async function storeKey(keys: KeyStore, args?: unknown): Promise<string | undefined> {

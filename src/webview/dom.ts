@@ -9,8 +9,6 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-export const inputValue = (id: string): string => byId<HTMLInputElement>(id).value;
-
 /** Shows only the fields whose `data-<name>` lists `value` (e.g. `data-types="nanoid secret"`). */
 export function showFieldsFor(container: HTMLElement, name: string, value: string): void {
   for (const element of container.querySelectorAll<HTMLElement>(`[data-${name}]`)) {

@@ -63,12 +63,8 @@ async function main(): Promise<void> {
   const server = await startCodeServer({ port, scratch: state, workspace, extensionsDir, testDriver: false });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   console.log(`[start] Keysmith ${version} is running in VS Code: ${url}`);
+  // Ctrl+C stops the server through the harness's own signal handling (test/host/run.ts).
   console.log('[start] Press Ctrl+C to stop.');
-  const stop = () => {
-    void server.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -156,6 +156,18 @@ describe('encrypt and decrypt selection', () => {
     assert.equal(editor.document.getText(), bad);
   });
 
+  it('with the cursor inside a broken envelope, says what is wrong with it (not "no envelope here")', async () => {
+    const bad = 'SECRET={"v":2,"algorithm":"AES-256-GCM","iv":"AAAA","tag":"AAAA","ciphertext":""}';
+    const editor = await openEditor(bad, [new vscode.Selection(0, 20, 0, 20)]);
+    const { value, shown } = await notificationsDuring(() =>
+      runWithoutPrompt<boolean>('keysmith.decryptSelection', { key: KEY }),
+    );
+    assert.equal(value, false);
+    assert.equal(shown.length, 1);
+    assert.match(shown[0]!, /^error: Keysmith: .*version 1.* Nothing was changed\.$/);
+    assert.equal(editor.document.getText(), bad);
+  });
+
   it('a failure is a notification: a warning for nothing to do, an error that names the envelope', async () => {
     const run = (command: string, args: unknown) =>
       notificationsDuring(() => runWithoutPrompt<boolean>(command, args));

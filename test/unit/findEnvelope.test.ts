@@ -48,4 +48,12 @@ describe('findEnvelopeAround', () => {
     assert.deepEqual(findEnvelopeAround(text, inner + 10), { start: inner, end: inner + compact.length });
     assert.equal(findEnvelopeAround(text, 3), undefined);
   });
+
+  it('finds a broken or newer envelope too, so the caller can say what is wrong with it', () => {
+    const newer = compact.replace('"v":1', '"v":2');
+    const badIv = compact.replace(/"iv":"[^"]*"/, '"iv":"AAAA"');
+    for (const text of [newer, badIv, '{ "ciphertext": 42 }']) {
+      assert.deepEqual(findEnvelopeAround(text, 3), { start: 0, end: text.length }, text.slice(0, 30));
+    }
+  });
 });
