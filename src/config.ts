@@ -5,7 +5,7 @@
  * key size and curve fall back to the default, and the core refuses any other bad value by name.
  */
 import * as vscode from 'vscode';
-import { EC_CURVES, RSA_KEY_SIZES, type GenerateKeyOptions } from './core';
+import { EC_CURVES, limits, RSA_KEY_SIZES, type GenerateKeyOptions } from './core';
 import type { Defaults } from './protocol';
 
 /** The defaults the sidebar's forms show come from here too (protocol.ts: never anything secret). */
@@ -14,7 +14,12 @@ export interface KeysmithConfig extends Defaults {
   prettyEnvelopes: boolean;
 }
 
-export const ITERATIONS_SETTING = { min: 100_000, max: 10_000_000, default: 600_000 };
+/** The setting's bounds: no weaker than the count decrypt warns about, no stronger than it accepts. */
+export const ITERATIONS_SETTING = {
+  min: limits.WEAK_ITERATIONS,
+  max: limits.MAX_ITERATIONS,
+  default: limits.DEFAULT_ITERATIONS,
+};
 
 export function readConfig(scope?: vscode.ConfigurationScope): KeysmithConfig {
   const config = vscode.workspace.getConfiguration('keysmith', scope);

@@ -13,8 +13,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { limits } from './core';
 
-export const KEY_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** Key file names follow the stored-key name rule: 1 to 64 of A–Z a–z 0–9 . _ - */
+export const KEY_NAME_PATTERN = limits.KID_PATTERN;
 export const PRIVATE_SUFFIX = '_private.pem';
 export const PUBLIC_SUFFIX = '_public.pem';
 export const PRIVATE_KEY_MODE = 0o600;

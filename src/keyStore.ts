@@ -8,7 +8,7 @@ import { generateKey, limits } from './core';
 
 const INDEX_KEY = 'keysmith.storedKeyNames';
 const secretId = (name: string) => `keysmith.key.${name}`;
-const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const HEX_KEY = limits.HEX_KEY_PATTERN;
 
 export class KeyStore {
   private readonly changed = new vscode.EventEmitter<void>();

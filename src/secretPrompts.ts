@@ -3,12 +3,13 @@
  * key from the key store. Every function returns undefined when the user cancels.
  */
 import * as vscode from 'vscode';
+import { limits } from './core';
 import { validateKeyName, type KeyStore } from './keyStore';
 
 /** What unlocks envelopes: a stored or entered key (with its stored name), or a password. */
 export type Secret = { key: string; keyName?: string } | { password: string };
 
-const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const HEX_KEY = limits.HEX_KEY_PATTERN;
 
 interface SourceItem extends vscode.QuickPickItem {
   run: () => Promise<Secret | undefined>;

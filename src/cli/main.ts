@@ -232,7 +232,7 @@ function readSecretFromEnv(values: Values, command: string): { key?: string; pas
   if (value === undefined || value === '') {
     throw new CliError(`${command}: environment variable ${name} is not set or empty`);
   }
-  if (keyVar !== undefined && !/^[0-9a-fA-F]{64}$/.test(value.trim())) {
+  if (keyVar !== undefined && !limits.HEX_KEY_PATTERN.test(value.trim())) {
     // Said here so the message names the variable; the value itself is never printed.
     throw new CliError(`${command}: the key in ${name} must be 64 hexadecimal characters`);
   }

@@ -3,7 +3,7 @@ import { decodeUtf8Strict } from './encoding';
 import { decryptFailed, KeysmithError, throwIfAborted } from './errors';
 import { readEnvelope, type DecodedEnvelope, type Envelope } from './envelope';
 import { deriveKey } from './kdf';
-import { optionalSignal, rejectUnknown, requireObject } from './options';
+import { optionalSignal, rejectUnknown, requireObject, itemRunner } from './options';
 import { readSecret, type Secret } from './secret';
 
 interface DecryptCommon {
@@ -63,13 +63,7 @@ async function decryptAll(
   inputs: readonly unknown[],
   batch: boolean,
 ): Promise<DecryptResult[]> {
-  const at = <T>(index: number, run: () => T): T => {
-    try {
-      return run();
-    } catch (error) {
-      throw batch && error instanceof KeysmithError ? error.atIndex(index) : error;
-    }
-  };
+  const at = itemRunner(batch);
   const secret = readSecret(opts.key, opts.password);
   const signal = optionalSignal(opts.signal);
   // Every envelope is read and checked before any key is derived or anything decrypted.

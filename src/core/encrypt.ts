@@ -13,7 +13,7 @@ import {
   MIN_ITERATIONS,
   SALT_BYTES,
 } from './limits';
-import { integerInRange, optionalSignal, rejectUnknown, requireObject } from './options';
+import { integerInRange, optionalSignal, rejectUnknown, requireObject, itemRunner } from './options';
 import { readSecret, type Secret } from './secret';
 
 interface EncryptCommon {
@@ -69,13 +69,7 @@ async function encryptAll(
   plaintexts: readonly unknown[],
   batch: boolean,
 ): Promise<Envelope[]> {
-  const at = <T>(index: number, run: () => T): T => {
-    try {
-      return run();
-    } catch (error) {
-      throw batch && error instanceof KeysmithError ? error.atIndex(index) : error;
-    }
-  };
+  const at = itemRunner(batch);
   const { secret, signal } = checkOptions(opts);
   const kid = opts.kid as string | undefined;
 

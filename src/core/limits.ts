@@ -30,5 +30,7 @@ export const SECRET_DEFAULT_LENGTH = 64;
 export const SECRET_MIN_LENGTH = 8;
 export const SECRET_MAX_LENGTH = 1024;
 export const API_KEY_DEFAULT_PREFIX = 'sk';
+/** A 256-bit key as text: 64 hexadecimal characters, either case. */
+export const HEX_KEY_PATTERN = /^[0-9a-fA-F]{64}$/;
 /** Name of a stored key in an envelope's `kid`: 1 to 64 of A–Z a–z 0–9 . _ - */
 export const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

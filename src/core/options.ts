@@ -45,3 +45,17 @@ export function optionalSignal(value: unknown): AbortSignal | undefined {
   }
   return value;
 }
+
+/**
+ * Runs the work for one item of a batch; in a batch (not for a single item), an error it throws
+ * is marked with the item's index.
+ */
+export function itemRunner(batch: boolean): <T>(index: number, run: () => T) => T {
+  return (index, run) => {
+    try {
+      return run();
+    } catch (error) {
+      throw batch && error instanceof KeysmithError ? error.atIndex(index) : error;
+    }
+  };
+}

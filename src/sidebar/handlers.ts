@@ -19,6 +19,7 @@ import {
   keyGenerator,
   parseEnvelope,
   serializeEnvelope,
+  limits,
 } from '../core';
 import { coreErrorText } from '../errors';
 import type { KeyStore } from '../keyStore';
@@ -66,7 +67,7 @@ export type SidebarErrorCode =
   | 'FILE_EXISTS'
   | 'CANCELLED';
 
-const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const HEX_KEY = limits.HEX_KEY_PATTERN;
 
 /** Answers one request: its result, or an error with a code, a message and the field it concerns. */
 export async function handleRequest(request: RequestMessage, context: HandlerContext): Promise<ReplyMessage> {
