@@ -58,16 +58,12 @@ export function createDecryptForm(app: App, saved: { kind?: string; name?: strin
   async function decryptSelection(): Promise<void> {
     const feedback = runner.feedback(0);
     if (runner.isBusy) return;
-    const reading = source.read();
-    if (!reading.ok) return runner.invalid(feedback, reading.id, reading.message);
-    const outcome = await runner.run({
+    const outcome = await source.run(runner, {
       feedback,
       label: label(),
-      progress: source.kind === 'password',
-      send: () => app.client.send('decryptSelection', { source: reading.source }),
+      send: (chosen) => app.client.send('decryptSelection', { source: chosen }),
       fieldFor: (error) => fieldFor(error, false),
     });
-    source.clearSecrets();
     if (outcome?.ok) feedback.say(outcome.result.message);
   }
 
@@ -75,18 +71,14 @@ export function createDecryptForm(app: App, saved: { kind?: string; name?: strin
     const feedback = runner.feedback(1);
     if (runner.isBusy) return;
     if (!envelope.value.trim()) return runner.invalid(feedback, envelope.id, app.strings.needEnvelope);
-    const reading = source.read();
-    if (!reading.ok) return runner.invalid(feedback, reading.id, reading.message);
     forget();
     const text = envelope.value;
-    const outcome = await runner.run({
+    const outcome = await source.run(runner, {
       feedback,
       label: label(),
-      progress: source.kind === 'password',
-      send: () => app.client.send('decryptText', { envelope: text, source: reading.source }),
+      send: (chosen) => app.client.send('decryptText', { envelope: text, source: chosen }),
       fieldFor: (error) => fieldFor(error, true),
     });
-    source.clearSecrets();
     if (!outcome?.ok) return;
     plaintext = outcome.result.plaintext;
     warnings.replaceChildren(
@@ -127,14 +119,7 @@ export function createDecryptForm(app: App, saved: { kind?: string; name?: strin
   byId('dec-copy').addEventListener('click', async () => {
     if (plaintext === undefined) return;
     const text = plaintext;
-    const feedback = runner.feedback(1);
-    const outcome = await runner.run({
-      feedback,
-      label: '',
-      send: () => app.client.send('copy', { text }),
-      fieldFor: () => undefined,
-    });
-    if (outcome?.ok) feedback.say(outcome.result.message);
+    await runner.act(runner.feedback(1), () => app.client.send('copy', { text }));
   });
 
   return {

@@ -21,16 +21,12 @@ export function createEncryptForm(app: App, saved: { kind?: string; name?: strin
   async function encryptSelection(): Promise<void> {
     const feedback = runner.feedback(0);
     if (runner.isBusy) return;
-    const reading = source.read();
-    if (!reading.ok) return runner.invalid(feedback, reading.id, reading.message);
-    const outcome = await runner.run({
+    const outcome = await source.run(runner, {
       feedback,
       label: label(),
-      progress: source.kind === 'password',
-      send: () => app.client.send('encryptSelection', { source: reading.source }),
+      send: (chosen) => app.client.send('encryptSelection', { source: chosen }),
       fieldFor,
     });
-    source.clearSecrets();
     if (outcome?.ok) feedback.say(outcome.result.message);
   }
 
@@ -39,19 +35,15 @@ export function createEncryptForm(app: App, saved: { kind?: string; name?: strin
     if (runner.isBusy) return;
     if (plaintext.value.length === 0)
       return runner.invalid(feedback, plaintext.id, app.strings.needPlaintext);
-    const reading = source.read();
-    if (!reading.ok) return runner.invalid(feedback, reading.id, reading.message);
     result.hidden = true;
     envelope.value = '';
     const text = plaintext.value;
-    const outcome = await runner.run({
+    const outcome = await source.run(runner, {
       feedback,
       label: label(),
-      progress: source.kind === 'password',
-      send: () => app.client.send('encryptText', { plaintext: text, source: reading.source }),
+      send: (chosen) => app.client.send('encryptText', { plaintext: text, source: chosen }),
       fieldFor,
     });
-    source.clearSecrets();
     if (outcome?.ok) {
       envelope.value = outcome.result.envelope;
       result.hidden = false;
@@ -59,16 +51,9 @@ export function createEncryptForm(app: App, saved: { kind?: string; name?: strin
   }
 
   async function useEnvelope(type: 'insertText' | 'copy'): Promise<void> {
-    const feedback = runner.feedback(1);
     const text = envelope.value;
     if (!text) return;
-    const outcome = await runner.run({
-      feedback,
-      label: '',
-      send: () => app.client.send(type, { text }),
-      fieldFor: () => undefined,
-    });
-    if (outcome?.ok) feedback.say(outcome.result.message);
+    await runner.act(runner.feedback(1), () => app.client.send(type, { text }));
   }
 
   byId('enc-selection').addEventListener('click', () => void encryptSelection());

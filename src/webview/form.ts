@@ -2,7 +2,7 @@
  * What every form shares: the app context, and running one request at a time with its feedback
  * (busy state, progress, the error shown next to the field it concerns).
  */
-import type { Defaults, ReplyError, RequestType, WebviewStrings } from '../protocol';
+import type { Defaults, ReplyError, RequestType, Results, WebviewStrings } from '../protocol';
 import type { Outcome, RequestClient } from './client';
 import { byId, clearFieldErrors, Feedback, showFieldError } from './dom';
 
@@ -33,6 +33,9 @@ interface RunOptions<K extends RequestType> {
   /** The id of the control an error concerns, if any; otherwise it shows under the buttons. */
   fieldFor: (error: ReplyError) => string | undefined;
 }
+
+/** The requests whose result carries a message to show. */
+type MessageRequest = { [K in RequestType]: Results[K] extends { message: string } ? K : never }[RequestType];
 
 export class FormRunner {
   private busy = false;
@@ -88,6 +91,15 @@ export class FormRunner {
     }
     if (!outcome.ok) this.showError(options.feedback, options.fieldFor(outcome.error), outcome.error.message);
     return outcome;
+  }
+
+  /**
+   * A quick action (copy, insert): no status while it runs, no field, and its result's message
+   * ("Copied.") shown under `feedback`.
+   */
+  async act<K extends MessageRequest>(feedback: Feedback, send: () => Promise<Outcome<K>>): Promise<void> {
+    const outcome = await this.run({ feedback, label: '', send, fieldFor: () => undefined });
+    if (outcome?.ok) feedback.say((outcome.result as { message: string }).message);
   }
 
   private showError(feedback: Feedback, id: string | undefined, message: string): void {

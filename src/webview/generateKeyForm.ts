@@ -97,13 +97,7 @@ export function createGenerateKeyForm(app: App): FormController {
   }
 
   async function copy(text: string): Promise<void> {
-    const outcome = await runner.run({
-      feedback,
-      label: '',
-      send: () => app.client.send('copy', { text }),
-      fieldFor: () => undefined,
-    });
-    if (outcome?.ok) feedback.say(outcome.result.message);
+    await runner.act(feedback, () => app.client.send('copy', { text }));
   }
 
   typeSelect.addEventListener('change', () => {

@@ -87,15 +87,9 @@ export function createKeyPairForm(app: App): FormController {
     control.addEventListener('change', () => app.saveState());
   }
   runner.form.addEventListener('submit', () => void save(false));
-  byId('pair-copy-public').addEventListener('click', async () => {
-    const outcome = await runner.run({
-      feedback,
-      label: '',
-      send: () => app.client.send('copy', { text: publicKey.value }),
-      fieldFor: () => undefined,
-    });
-    if (outcome?.ok) feedback.say(outcome.result.message);
-  });
+  byId('pair-copy-public').addEventListener('click', () =>
+    runner.act(feedback, () => app.client.send('copy', { text: publicKey.value })),
+  );
 
   return {
     init: showFields,

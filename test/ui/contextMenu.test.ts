@@ -6,28 +6,20 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { saveScreenshot } from '../host/run';
 import {
+  answerInputBox,
   answerQuickInput,
   newUntitledFile,
-  openWorkbench,
+  useWorkbench,
   waitForEditorText,
-  type Workbench,
 } from './workbench';
 
 describe('editor context menu', function () {
   this.timeout(120_000);
-  let workbench: Workbench;
+  const workbench = useWorkbench('context');
   let page: Page;
 
-  before(async () => {
-    workbench = await openWorkbench();
-    page = workbench.page;
-  });
-  after(async () => {
-    await workbench?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await saveScreenshot(page, `ui-context-failure-${Date.now()}.png`);
+  before(() => {
+    page = workbench().page;
   });
 
   const menu = () => page.locator('.context-view .monaco-menu').first();
@@ -85,14 +77,14 @@ describe('editor context menu', function () {
     await saveScreenshot(page, 'context-menu.png');
     await clickMenuItem('Encrypt Selection');
     await answerQuickInput(page, 'Use a password', 'Use a password');
-    await answerQuickInput(page, 'pa55word');
-    await answerQuickInput(page, 'pa55word');
+    await answerInputBox(page, 'Password', 'pa55word');
+    await answerInputBox(page, 'Confirm Password', 'pa55word');
     await waitForEditorText(page, /^\{"v":1,"algorithm":"AES-256-GCM","kdf":"PBKDF2-SHA256"/);
 
     // Decrypt from the menu with the cursor inside the envelope (no selection needed).
     await openContextMenu();
     await clickMenuItem('Decrypt Selection');
-    await answerQuickInput(page, 'pa55word');
+    await answerInputBox(page, 'Password', 'pa55word');
     assert.equal((await waitForEditorText(page, /^token: s3cr3t$/)).trim(), 'token: s3cr3t');
   });
 });

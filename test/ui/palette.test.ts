@@ -6,34 +6,25 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { saveScreenshot } from '../host/run';
 import {
+  answerInputBox,
   answerQuickInput,
   editorText,
   expectNotification,
   newUntitledFile,
   runFromPalette,
   waitForEditorText,
-  openWorkbench,
-  type Workbench,
+  useWorkbench,
 } from './workbench';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('workbench UI', function () {
   this.timeout(120_000);
-  let workbench: Workbench;
+  const workbench = useWorkbench('palette');
   let page: Page;
 
-  before(async () => {
-    workbench = await openWorkbench();
-    page = workbench.page;
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await saveScreenshot(page, `ui-failure-${Date.now()}.png`);
+  before(() => {
+    page = workbench().page;
   });
 
   it('shows the Keysmith container in the activity bar, and its view', async () => {
@@ -74,8 +65,8 @@ describe('workbench UI', function () {
     await page.keyboard.press('Control+A');
     await runFromPalette(page, 'Keysmith: Encrypt Selection');
     await answerQuickInput(page, 'Use a password', 'Use a password');
-    await answerQuickInput(page, 'tr0ub4dor&3');
-    await answerQuickInput(page, 'tr0ub4dor&3');
+    await answerInputBox(page, 'Password', 'tr0ub4dor&3');
+    await answerInputBox(page, 'Confirm Password', 'tr0ub4dor&3');
     const encrypted = await waitForEditorText(
       page,
       /^\{"v":1,"algorithm":"AES-256-GCM","kdf":"PBKDF2-SHA256","iterations":600000,/,
@@ -86,13 +77,13 @@ describe('workbench UI', function () {
     // A wrong password: an error notification, and the envelope stays.
     await page.keyboard.press('Control+A');
     await runFromPalette(page, 'Keysmith: Decrypt Selection');
-    await answerQuickInput(page, 'wrong password');
+    await answerInputBox(page, 'Password', 'wrong password');
     await expectNotification(page, 'Could not decrypt: the key or password is wrong');
     assert.equal(await editorText(page), encrypted);
 
     await page.keyboard.press('Control+A');
     await runFromPalette(page, 'Keysmith: Decrypt Selection');
-    await answerQuickInput(page, 'tr0ub4dor&3');
+    await answerInputBox(page, 'Password', 'tr0ub4dor&3');
     assert.equal(await waitForEditorText(page, /^db_password: hunter2$/), 'db_password: hunter2');
   });
 });

@@ -14,8 +14,7 @@ import {
   newUntitledFile,
   runFromPalette,
   waitForEditorText,
-  openWorkbench,
-  type Workbench,
+  useWorkbench,
 } from './workbench';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -23,27 +22,17 @@ const PASSWORD = 'tr0ub4dor&3';
 
 describe('sidebar view UI', function () {
   this.timeout(180_000);
-  let workbench: Workbench;
+  const workbench = useWorkbench('sidebar', {
+    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+    viewport: { width: 1280, height: 1000 },
+  });
   let page: Page;
   /** The view's page: the webview's outer frame, then VS Code's inner frame that holds our HTML. */
   let view: FrameLocator;
 
-  before(async () => {
-    workbench = await openWorkbench({
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1280, height: 1000 },
-    });
-    page = workbench.page;
+  before(() => {
+    page = workbench().page;
     view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  });
-
-  after(async () => {
-    await workbench?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await saveScreenshot(page, `ui-sidebar-failure-${Date.now()}.png`);
   });
 
   /** Shows the Keysmith container (clicking its activity-bar item only when it is not already shown). */
@@ -258,10 +247,10 @@ describe('sidebar view UI', function () {
     const publicKey = await view.locator('#pair-public').inputValue();
     assert.match(publicKey, /^-----BEGIN PUBLIC KEY-----/);
     assert.equal(
-      readFileSync(path.join(workbench.workspace, 'keys', 'ui-sidebar_public.pem'), 'utf8'),
+      readFileSync(path.join(workbench().workspace, 'keys', 'ui-sidebar_public.pem'), 'utf8'),
       publicKey,
     );
-    assert.ok(existsSync(path.join(workbench.workspace, 'keys', 'ui-sidebar_private.pem')));
+    assert.ok(existsSync(path.join(workbench().workspace, 'keys', 'ui-sidebar_private.pem')));
     assert.equal(await view.locator('#pair-progress').isHidden(), true);
 
     // Again with the same name: the error is on the name, with a way to replace the files.

@@ -23,6 +23,29 @@ export interface Workbench {
 }
 
 /**
+ * For a mocha suite: opens a workbench before its tests, closes it after them, and saves a
+ * screenshot of every failing test (`test-results/ui-<name>-failure-*.png`).
+ */
+export function useWorkbench(
+  name: string,
+  options: Parameters<typeof openWorkbench>[0] = {},
+): () => Workbench {
+  let workbench: Workbench | undefined;
+  before(async () => {
+    workbench = await openWorkbench(options);
+  });
+  after(async () => {
+    await workbench?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await saveScreenshot(workbench.page, `ui-${name}-failure-${Date.now()}.png`);
+    }
+  });
+  return () => workbench!;
+}
+
+/**
  * Starts code-server on a copy of the sample workspace with the extension under development,
  * opens the workbench in headless Chromium and waits until Keysmith's contributions are there.
  * KEYSMITH_UI_CONSOLE=1 prints the page's console.
@@ -76,6 +99,19 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     .filter({ has: page.locator('.label-name', { hasText: exact }) })
     .first()
     .click();
+}
+
+/**
+ * Types into an input box with this exact title and presses Enter. Waiting for the title matters:
+ * consecutive boxes (Password, then Confirm Password) reuse one input element, so typing before
+ * the next box is up would answer the previous one.
+ */
+export async function answerInputBox(page: Page, title: string, text: string): Promise<void> {
+  await page
+    .locator('.quick-input-widget .quick-input-title')
+    .filter({ hasText: new RegExp(`^${title}$`) })
+    .waitFor({ state: 'visible' });
+  await answerQuickInput(page, text);
 }
 
 /** Answers an open quick pick or input box. */
