@@ -77,15 +77,17 @@ if (args.has('--tests')) {
       outdir: 'out/test/trust',
       external: ['vscode', 'mocha'],
     },
-    // The harness that starts code-server and Chromium (Node 20, outside the host), and `npm start`.
+    // The harness's programs (Node 20, outside the host: test:host, npm start, host:install,
+    // test:electron) and the entry it loads into the extension host.
     {
       ...testBuild,
       entryPoints: [
-        'test/host/run.ts',
-        'test/host/start.ts',
-        'test/host/electron.ts',
+        ...readdirSync('test/host/bin')
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => path.join('test/host/bin', f)),
         'test/host/hostEntry.ts',
       ],
+      outbase: 'test/host',
       outdir: 'out/test/host',
       external: ['playwright-core', '@vscode/test-electron', 'vscode'],
     },
@@ -109,10 +111,38 @@ if (args.has('--bench')) {
   });
 }
 
+/**
+ * An entry point bundled into another output would run its top-level code (its `main`) there too:
+ * esbuild makes `require.main === module` true in the importer's bundle. Fail the build instead.
+ * @param {import('esbuild').Metafile[]} metafiles
+ */
+function checkNoEntryPointImported(metafiles) {
+  const entries = new Set(
+    targets.flatMap((t) => /** @type {string[]} */ (t.entryPoints)).map((e) => path.normalize(e)),
+  );
+  const problems = [];
+  for (const metafile of metafiles) {
+    for (const [output, { entryPoint, inputs }] of Object.entries(metafile.outputs)) {
+      if (!entryPoint) continue;
+      for (const input of Object.keys(inputs)) {
+        const file = path.normalize(input);
+        if (entries.has(file) && file !== path.normalize(entryPoint)) {
+          problems.push(`${output} bundles the entry point ${file} (imported by ${entryPoint})`);
+        }
+      }
+    }
+  }
+  if (problems.length > 0) {
+    console.error(`[esbuild] entry points must not be imported:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
 if (watch) {
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[esbuild] watching for changes…');
 } else {
-  await Promise.all(targets.map((t) => esbuild.build(t)));
+  const results = await Promise.all(targets.map((t) => esbuild.build({ ...t, metafile: true })));
+  checkNoEntryPointImported(results.map((r) => /** @type {import('esbuild').Metafile} */ (r.metafile)));
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { saveScreenshot } from '../host/run';
+import { saveScreenshot } from '../host/harness';
 import {
   answerInputBox,
   answerQuickInput,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { ROOT, saveScreenshot } from '../host/run';
+import { ROOT, saveScreenshot } from '../host/harness';
 import {
   answerQuickInput,
   editorText,

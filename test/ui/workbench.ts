@@ -11,7 +11,7 @@ import {
   startCodeServer,
   workbenchUrl,
   type CodeServer,
-} from '../host/run';
+} from '../host/harness';
 
 export interface Workbench {
   server: CodeServer;
@@ -53,7 +53,7 @@ export function useWorkbench(
 export async function openWorkbench(
   options: { settings?: Record<string, unknown>; viewport?: { width: number; height: number } } = {},
 ): Promise<Workbench> {
-  ensureHostInstalled();
+  await ensureHostInstalled();
   const workspace = mkdtempSync(path.join(tmpdir(), 'keysmith-ui-'));
   cpSync(path.join(ROOT, 'test', 'fixtures', 'sample-workspace'), workspace, { recursive: true });
   const server = await startCodeServer({ workspace, settings: options.settings });

