@@ -54,6 +54,8 @@ export interface CodeServer {
   workspace: string;
   /** Settles when the server exits, with its exit code (null when a signal stopped it). */
   exited: Promise<number | null>;
+  /** True once stop() was called (so an exit is not a crash). */
+  readonly stopping: boolean;
   stop(): Promise<void>;
 }
 
@@ -175,7 +177,9 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     );
   }
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     removeCleanup(stop);
     await killTree(server);
     if (removeScratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
@@ -188,7 +192,17 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
     await stop();
     throw error;
   }
-  return { port, url, scratch, workspace, exited, stop };
+  return {
+    port,
+    url,
+    scratch,
+    workspace,
+    exited,
+    get stopping() {
+      return stopping;
+    },
+    stop,
+  };
 }
 
 async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
