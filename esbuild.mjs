@@ -1,4 +1,4 @@
-// One esbuild script for every target (see DESIGN.md):
+// One esbuild script for every target (README, "Layout"):
 //   dist/extension.js  node, cjs, 'vscode' external     (the extension host entry)
 //   dist/cli.js        node, cjs, with a shebang        (the `keysmith` command)
 //   dist/webview.js    browser, iife                    (the sidebar view)

@@ -26,12 +26,56 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The layers: data flows one way — commands and sidebar → editor → node → core.
   {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'src/core is a plain node:crypto library: no vscode.' }] },
+        {
+          paths: [{ name: 'vscode', message: 'src/core is a plain node:crypto library: no vscode.' }],
+          patterns: [{ group: ['../*', '!../core'], message: 'src/core imports nothing of ours.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/node holds Node-only helpers: no vscode.' }],
+          patterns: [
+            {
+              group: [
+                '../editor',
+                '../editor/*',
+                '../commands',
+                '../commands/*',
+                '../sidebar',
+                '../sidebar/*',
+              ],
+              message: 'src/node imports only the core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/editor/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../commands', '../commands/*', '../sidebar', '../sidebar/*', '../webview/*'],
+              message: 'The editor layer serves the commands and the sidebar; it imports neither.',
+            },
+          ],
+        },
       ],
     },
   },

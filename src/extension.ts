@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
-import { KeyStore } from './keyStore';
+import { KeyStore } from './editor/keyStore';
 import { SidebarProvider } from './sidebar/sidebarProvider';
 
 /** What activate() returns to the integration tests (and to nobody else: see below). */

@@ -3,6 +3,8 @@
  * Both sides import this file, so it imports nothing at run time: no 'vscode', no node modules
  * (the webview bundle runs in a browser). It holds types and the pure validators that each side
  * runs on every message it receives — anything that does not fit is ignored, never half-trusted.
+ * It is longer than the other files on purpose: the contract between two bundles is one file, so
+ * that each message, reply error code and shared id is defined exactly once.
  *
  * The conversation:
  *   webview → host   `ready` once its script runs (again after the view was hidden and shown);
@@ -184,9 +186,57 @@ export interface Results {
   decryptText: { plaintext: string; warnings: string[] };
 }
 
+/**
+ * Every code an error reply can carry: the core's (src/core/errors.ts), the editor layer's
+ * (src/editor/errors.ts; the host's types check that each of both is listed here), and INTERNAL
+ * for anything else — a bug, said by its first line.
+ */
+export const REPLY_ERROR_CODES = [
+  // the core's
+  'INVALID_ARGUMENT',
+  'INVALID_TYPE',
+  'INVALID_LENGTH',
+  'INVALID_PREFIX',
+  'INVALID_ALPHABET',
+  'INVALID_ALGORITHM',
+  'INVALID_KEY_SIZE',
+  'INVALID_CURVE',
+  'KEY_OR_PASSWORD',
+  'INVALID_KEY',
+  'INVALID_PASSWORD',
+  'INVALID_ITERATIONS',
+  'INVALID_KID',
+  'INVALID_PLAINTEXT',
+  'PLAINTEXT_TOO_LARGE',
+  'ENVELOPE_TOO_LARGE',
+  'MALFORMED_ENVELOPE',
+  'UNSUPPORTED_VERSION',
+  'UNSUPPORTED_ALGORITHM',
+  'DECRYPT_FAILED',
+  'ABORTED',
+  // the editor layer's (those not already above)
+  'NO_EDITOR',
+  'NO_SELECTION',
+  'NO_ENVELOPE',
+  'DOCUMENT_CHANGED',
+  'READ_ONLY',
+  'INVALID_NAME',
+  'UNKNOWN_KEY',
+  'KEY_EXISTS',
+  'NO_WORKSPACE',
+  'NOT_LOCAL',
+  'OUTSIDE_WORKSPACE',
+  'FILE_EXISTS',
+  'WRITE_FAILED',
+  'CANCELLED',
+  // anything else
+  'INTERNAL',
+] as const;
+export type ReplyErrorCode = (typeof REPLY_ERROR_CODES)[number];
+
 /** `field` names the form field the error is about, as the core's KeysmithError does. */
 export interface ReplyError {
-  code: string;
+  code: ReplyErrorCode;
   message: string;
   field?: string;
 }
@@ -468,7 +518,9 @@ export function parseToWebview(data: unknown): ToWebviewMessage | undefined {
     case 'error': {
       if (!isRequestId(data.requestId) || !oneOf(REQUEST_TYPES, data.request)) return undefined;
       const error = data.error;
-      if (!isObject(error) || !isString(error.code) || !isString(error.message)) return undefined;
+      if (!isObject(error) || !oneOf(REPLY_ERROR_CODES, error.code) || !isString(error.message)) {
+        return undefined;
+      }
       if (!optional(error.field, isString)) return undefined;
       return {
         type,
@@ -493,3 +545,164 @@ export function parseToWebview(data: unknown): ToWebviewMessage | undefined {
 export function assertNever(value: never): never {
   throw new Error(`unexpected message part: ${JSON.stringify(value)}`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// DOM ids of the sidebar's page: src/sidebar/html.ts writes them, src/webview reads them. Every
+// id on the page is listed here (the UI tests check both ways), so a mistyped id is a compile
+// error on either side. Three families follow a naming rule, and the types below check it:
+//   `<control>-error`   the inline error under a field (FieldId: the controls that have one);
+//   `<action>-progress` / `-status` / `-error`  the feedback under a row of buttons (FeedbackId);
+//   `section-<form>`    a collapsible section (its id is what the saved state remembers).
+
+export const DomId = {
+  app: 'app',
+
+  // Generate Key
+  sectionKey: 'section-key',
+  keyForm: 'key-form',
+  keyType: 'key-type',
+  keyTypeError: 'key-type-error',
+  keyPrefix: 'key-prefix',
+  keyPrefixError: 'key-prefix-error',
+  keyLength: 'key-length',
+  keyLengthError: 'key-length-error',
+  keyAlphabet: 'key-alphabet',
+  keyAlphabetHint: 'key-alphabet-hint',
+  keyAlphabetError: 'key-alphabet-error',
+  keyResult: 'key-result',
+  keyValueLabel: 'key-value-label',
+  keyValue: 'key-value',
+  keyEntropy: 'key-entropy',
+  keyInsert: 'key-insert',
+  keyCopy: 'key-copy',
+  keyRegenerate: 'key-regenerate',
+  keyCopyJson: 'key-copy-json',
+  keyProgress: 'key-progress',
+  keyStatus: 'key-status',
+  keyError: 'key-error',
+
+  // Key Pair
+  sectionPair: 'section-pair',
+  pairForm: 'pair-form',
+  pairAlgorithm: 'pair-algorithm',
+  pairAlgorithmError: 'pair-algorithm-error',
+  pairSize: 'pair-size',
+  pairSizeError: 'pair-size-error',
+  pairCurve: 'pair-curve',
+  pairCurveError: 'pair-curve-error',
+  pairName: 'pair-name',
+  pairNameError: 'pair-name-error',
+  pairFolder: 'pair-folder',
+  pairFolderError: 'pair-folder-error',
+  pairFormat: 'pair-format',
+  pairFormatError: 'pair-format-error',
+  pairSave: 'pair-save',
+  pairProgress: 'pair-progress',
+  pairStatus: 'pair-status',
+  pairError: 'pair-error',
+  /** Added by the webview next to a "… already exists." error. */
+  pairReplace: 'pair-replace',
+  pairResult: 'pair-result',
+  pairPublic: 'pair-public',
+  pairCopyPublic: 'pair-copy-public',
+
+  // Encrypt
+  sectionEnc: 'section-enc',
+  encForm: 'enc-form',
+  encSource: 'enc-source',
+  encSourceError: 'enc-source-error',
+  encKeyName: 'enc-keyName',
+  encKeyNameError: 'enc-keyName-error',
+  encKey: 'enc-key',
+  encKeyError: 'enc-key-error',
+  encPassword: 'enc-password',
+  encPasswordError: 'enc-password-error',
+  encConfirm: 'enc-confirm',
+  encConfirmError: 'enc-confirm-error',
+  encSelection: 'enc-selection',
+  encSelProgress: 'enc-sel-progress',
+  encSelStatus: 'enc-sel-status',
+  encSelError: 'enc-sel-error',
+  encPlaintext: 'enc-plaintext',
+  encPlaintextError: 'enc-plaintext-error',
+  encText: 'enc-text',
+  encTxtProgress: 'enc-txt-progress',
+  encTxtStatus: 'enc-txt-status',
+  encTxtError: 'enc-txt-error',
+  encResult: 'enc-result',
+  encEnvelope: 'enc-envelope',
+  encInsert: 'enc-insert',
+  encCopy: 'enc-copy',
+
+  // Decrypt
+  sectionDec: 'section-dec',
+  decForm: 'dec-form',
+  decSource: 'dec-source',
+  decSourceError: 'dec-source-error',
+  decKeyName: 'dec-keyName',
+  decKeyNameError: 'dec-keyName-error',
+  decKey: 'dec-key',
+  decKeyError: 'dec-key-error',
+  decPassword: 'dec-password',
+  decPasswordError: 'dec-password-error',
+  decSelection: 'dec-selection',
+  decSelProgress: 'dec-sel-progress',
+  decSelStatus: 'dec-sel-status',
+  decSelError: 'dec-sel-error',
+  decEnvelope: 'dec-envelope',
+  decEnvelopeError: 'dec-envelope-error',
+  decText: 'dec-text',
+  decTxtProgress: 'dec-txt-progress',
+  decTxtStatus: 'dec-txt-status',
+  decTxtError: 'dec-txt-error',
+  decResult: 'dec-result',
+  decPlaintextLabel: 'dec-plaintext-label',
+  decPlaintext: 'dec-plaintext',
+  decWarnings: 'dec-warnings',
+  decReveal: 'dec-reveal',
+  decCopy: 'dec-copy',
+  decClear: 'dec-clear',
+} as const;
+export type DomId = (typeof DomId)[keyof typeof DomId];
+
+/** A form control with an inline error under it (`<id>-error` is a DomId too). */
+export type FieldId = { [K in DomId]: `${K}-error` extends DomId ? K : never }[DomId];
+
+/** The id of the error line under a field. */
+export function fieldErrorId(id: FieldId): DomId {
+  return `${id}-error`;
+}
+
+/** The prefix of a feedback block: `<prefix>-progress`, `-status` and `-error` are all DomIds. */
+export type FeedbackId = {
+  [K in DomId]: K extends `${infer P}-progress`
+    ? `${P}-status` | `${P}-error` extends DomId
+      ? P
+      : never
+    : never;
+}[DomId];
+
+/** The three lines of a feedback block. */
+export function feedbackIds(prefix: FeedbackId): { progress: DomId; status: DomId; error: DomId } {
+  return { progress: `${prefix}-progress`, status: `${prefix}-status`, error: `${prefix}-error` };
+}
+
+/** The controls of one "Encrypt with" / "Decrypt with" group (Decrypt asks for no confirmation). */
+export interface KeySourceIds {
+  kind: FieldId;
+  keyName: FieldId;
+  key: FieldId;
+  password: FieldId;
+  confirm?: FieldId;
+}
+
+export const KEY_SOURCE_IDS = {
+  enc: {
+    kind: DomId.encSource,
+    keyName: DomId.encKeyName,
+    key: DomId.encKey,
+    password: DomId.encPassword,
+    confirm: DomId.encConfirm,
+  },
+  dec: { kind: DomId.decSource, keyName: DomId.decKeyName, key: DomId.decKey, password: DomId.decPassword },
+} as const satisfies Record<'enc' | 'dec', KeySourceIds>;

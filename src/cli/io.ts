@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FileExistsError, writeKeyPairFiles as writeKeyPairFilesSafely } from '../keyPairFiles';
+import { writeKeyPairFiles as writeKeyPairFilesSafely } from '../node/keyPairFiles';
 import { CliError } from './cliError';
 
 /** Reads all of stdin as bytes, refusing more than `limit` bytes before buffering them all. */
@@ -21,7 +21,7 @@ export function writeStdout(data: string | Uint8Array): void {
 
 /**
  * Writes `<prefix>_private.pem` (mode 0600) and `<prefix>_public.pem` with the extension's own
- * writer (src/keyPairFiles.ts): never overwriting, each file complete under a temporary name
+ * writer (src/node/keyPairFiles.ts): never overwriting, each file complete under a temporary name
  * before it is linked into place, the first removed again if the second fails.
  */
 export async function writeKeyPairFiles(
@@ -30,18 +30,19 @@ export async function writeKeyPairFiles(
   publicPem: string,
 ): Promise<{ privatePath: string; publicPath: string }> {
   const paths = { privatePath: `${prefix}_private.pem`, publicPath: `${prefix}_public.pem` };
+  let outcome;
   try {
-    await writeKeyPairFilesSafely({ ...paths, privatePem, publicPem, overwrite: false });
+    outcome = await writeKeyPairFilesSafely({ ...paths, privatePem, publicPem, overwrite: false });
   } catch (error) {
     throw fileError(error, paths.privatePath);
+  }
+  if (!outcome.written) {
+    throw new CliError(`generate-keypair: ${outcome.existing[0]} already exists; refusing to overwrite it`);
   }
   return paths;
 }
 
 function fileError(error: unknown, file: string): CliError {
-  if (error instanceof FileExistsError) {
-    return new CliError(`generate-keypair: ${error.paths[0]} already exists; refusing to overwrite it`);
-  }
   const code = (error as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT'

@@ -1,26 +1,28 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
-import type { KeyStore } from '../keyStore';
-import { decryptSelection } from './decryptSelection';
-import { encryptSelection } from './encryptSelection';
+import type { KeyStore } from '../editor/keyStore';
+import { copyStoredKeyCommand } from './copyStoredKey';
+import { decryptSelectionCommand } from './decryptSelection';
+import { encryptSelectionCommand } from './encryptSelection';
 import { generateKeyPairCommand } from './generateKeyPair';
-import { insertKey, insertKeyOfType } from './insertKey';
-import { copyStoredKey, removeKey, storeKey } from './keyStoreCommands';
+import { insertKeyCommand, insertKeyOfTypeCommand } from './insertKey';
+import { removeKeyCommand } from './removeKey';
+import { storeKeyCommand } from './storeKey';
 
 /** Registers every command in {@link CommandId}; the record type makes a missing one a compile error. */
 export function registerAllCommands(context: vscode.ExtensionContext, keys: KeyStore): void {
   const handlers: Record<CommandId, (args?: unknown) => unknown> = {
-    [CommandId.insertKey]: insertKey,
-    [CommandId.insertApiKey]: insertKeyOfType('api-key'),
-    [CommandId.insertUuid]: insertKeyOfType('uuid-v4'),
-    [CommandId.insertNanoid]: insertKeyOfType('nanoid'),
-    [CommandId.insertSecret]: insertKeyOfType('secret'),
+    [CommandId.insertKey]: insertKeyCommand,
+    [CommandId.insertApiKey]: insertKeyOfTypeCommand('api-key'),
+    [CommandId.insertUuid]: insertKeyOfTypeCommand('uuid-v4'),
+    [CommandId.insertNanoid]: insertKeyOfTypeCommand('nanoid'),
+    [CommandId.insertSecret]: insertKeyOfTypeCommand('secret'),
     [CommandId.generateKeyPair]: generateKeyPairCommand,
-    [CommandId.encryptSelection]: (args) => encryptSelection(keys, args),
-    [CommandId.decryptSelection]: (args) => decryptSelection(keys, args),
-    [CommandId.storeKey]: (args) => storeKey(keys, args),
-    [CommandId.removeKey]: (args) => removeKey(keys, args),
-    [CommandId.copyStoredKey]: (args) => copyStoredKey(keys, args),
+    [CommandId.encryptSelection]: (args) => encryptSelectionCommand(keys, args),
+    [CommandId.decryptSelection]: (args) => decryptSelectionCommand(keys, args),
+    [CommandId.storeKey]: (args) => storeKeyCommand(keys, args),
+    [CommandId.removeKey]: (args) => removeKeyCommand(keys, args),
+    [CommandId.copyStoredKey]: (args) => copyStoredKeyCommand(keys, args),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     // Menus pass the editor's resource Uri as the first argument: that is not an options object.

@@ -1,5 +1,6 @@
 /**
- * Envelope v1 (DESIGN.md): one JSON object, fields in a fixed order, read strictly.
+ * Envelope v1 (the README's "The envelope (version 1)"): one JSON object, fields in a fixed
+ * order, read strictly.
  *
  *   {"v":1,"algorithm":"AES-256-GCM","kdf":"PBKDF2-SHA256","iterations":600000,
  *    "salt":"<b64 16>","iv":"<b64 12>","tag":"<b64 16>","ciphertext":"<b64>"}

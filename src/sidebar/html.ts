@@ -1,11 +1,21 @@
 /**
  * The sidebar's page: static markup only (labels through vscode.l10n), no data. Values arrive later
- * as messages and the webview renders them with textContent. The Content-Security-Policy allows
+ * as messages and the webview renders them with textContent. Every id comes from DomId in
+ * protocol.ts, which the webview reads too. The Content-Security-Policy allows
  * the one stylesheet and the one script (by nonce) and nothing else: no inline style, no fonts,
  * no images, no network.
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import {
+  DomId,
+  feedbackIds,
+  fieldErrorId,
+  KEY_SOURCE_IDS,
+  type FeedbackId,
+  type FieldId,
+  type KeySourceIds,
+} from '../protocol';
 
 export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   // 128 random bits from node:crypto, fresh for every page.
@@ -25,7 +35,8 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
 <title>Keysmith</title>
 </head>
 <body>
-<main id="app" aria-busy="true">
+<main id="${DomId.app}" aria-busy="true">
+<h1 class="visually-hidden">Keysmith</h1>
 ${generateKeySection()}
 ${keyPairSection()}
 ${encryptSection()}
@@ -41,35 +52,35 @@ export function escapeHtml(text: string): string {
 }
 
 interface FieldOptions {
-  id: string;
+  id: FieldId;
   label: string;
   control: string;
-  hint?: string;
+  hint?: { id: DomId; text: string };
   /** `data-*` attribute that shows the field only for some choices, e.g. `data-types="nanoid secret"`. */
   shownFor?: string;
 }
 
 /** A label above its control, an optional hint, and the place where the field's error appears. */
 function field({ id, label, control, hint, shownFor }: FieldOptions): string {
-  const hintHtml = hint ? `<p class="hint" id="${id}-hint">${escapeHtml(hint)}</p>` : '';
+  const hintHtml = hint ? `<p class="hint" id="${hint.id}">${escapeHtml(hint.text)}</p>` : '';
   return `<div class="field"${shownFor ? ` ${shownFor}` : ''}>
   <label for="${id}">${escapeHtml(label)}</label>
   ${control}
   ${hintHtml}
-  <p class="field-error" id="${id}-error" role="alert" hidden></p>
+  <p class="field-error" id="${fieldErrorId(id)}" role="alert" hidden></p>
 </div>`;
 }
 
-function input(id: string, attributes = ''): string {
+function input(id: DomId, attributes = ''): string {
   return `<input id="${id}" type="text" autocomplete="off" spellcheck="false" ${attributes}>`;
 }
 
 /** A secret input: masked, never remembered by the browser. */
-function secretInput(id: string): string {
+function secretInput(id: DomId): string {
   return `<input id="${id}" type="password" autocomplete="off" spellcheck="false">`;
 }
 
-function select(id: string, options: [value: string, label: string][]): string {
+function select(id: DomId, options: [value: string, label: string][]): string {
   const items = options.map(
     ([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`,
   );
@@ -77,7 +88,7 @@ function select(id: string, options: [value: string, label: string][]): string {
 }
 
 function button(
-  id: string,
+  id: DomId,
   label: string,
   kind: 'primary' | 'secondary' = 'secondary',
   type = 'button',
@@ -85,8 +96,8 @@ function button(
   return `<button type="${type}" id="${id}" class="${kind}">${escapeHtml(label)}</button>`;
 }
 
-function section(id: string, title: string, body: string): string {
-  return `<details class="section" id="section-${id}" open>
+function section(id: DomId, title: string, body: string): string {
+  return `<details class="section" id="${id}" open>
 <summary><h2>${escapeHtml(title)}</h2></summary>
 <div class="section-body">
 ${body}
@@ -95,73 +106,87 @@ ${body}
 }
 
 /** Status (polite) and form-level error (assertive) lines, plus an indeterminate progress bar. */
-function feedback(prefix: string): string {
-  return `<div class="progress" id="${prefix}-progress" hidden><div class="progress-bar"></div></div>
-<p class="status" id="${prefix}-status" role="status" aria-live="polite"></p>
-<p class="form-error" id="${prefix}-error" role="alert" hidden></p>`;
+function feedback(prefix: FeedbackId): string {
+  const ids = feedbackIds(prefix);
+  return `<div class="progress" id="${ids.progress}" hidden><div class="progress-bar"></div></div>
+<p class="status" id="${ids.status}" role="status" aria-live="polite"></p>
+<p class="form-error" id="${ids.error}" role="alert" hidden></p>`;
 }
 
+/**
+ * Generate Key. The value on show is labelled with its type ("API key", "UUID v4", … set by the
+ * webview) and described by its entropy; it can be focused and selected but is not a field to
+ * type in (a read-only textbox), nor a live region: a screen reader reads "API key, sk_…, 256 bits
+ * of entropy" when the user reaches it, not 64 hex characters on every change.
+ */
 function generateKeySection(): string {
   return section(
-    'key',
+    DomId.sectionKey,
     vscode.l10n.t('Generate Key'),
-    `<form id="key-form" novalidate>
+    `<form id="${DomId.keyForm}" novalidate>
 ${field({
-  id: 'key-type',
+  id: DomId.keyType,
   label: vscode.l10n.t('Type'),
-  control: select('key-type', [
+  control: select(DomId.keyType, [
     ['api-key', vscode.l10n.t('API key')],
     ['uuid-v4', vscode.l10n.t('UUID v4')],
     ['nanoid', vscode.l10n.t('Nanoid')],
     ['secret', vscode.l10n.t('Hex secret')],
   ]),
 })}
-${field({ id: 'key-prefix', label: vscode.l10n.t('Prefix'), control: input('key-prefix', 'maxlength="32"'), shownFor: 'data-types="api-key"' })}
+${field({ id: DomId.keyPrefix, label: vscode.l10n.t('Prefix'), control: input(DomId.keyPrefix, 'maxlength="32"'), shownFor: 'data-types="api-key"' })}
 ${field({
-  id: 'key-length',
+  id: DomId.keyLength,
   label: vscode.l10n.t('Length'),
-  control: input('key-length', 'inputmode="numeric"'),
+  control: input(DomId.keyLength, 'inputmode="numeric"'),
   shownFor: 'data-types="nanoid secret"',
 })}
 ${field({
-  id: 'key-alphabet',
+  id: DomId.keyAlphabet,
   label: vscode.l10n.t('Alphabet'),
-  control: input('key-alphabet', 'aria-describedby="key-alphabet-hint"'),
-  hint: vscode.l10n.t('Empty: A–Z a–z 0–9 _ -'),
+  control: input(DomId.keyAlphabet, `aria-describedby="${DomId.keyAlphabetHint}"`),
+  hint: { id: DomId.keyAlphabetHint, text: vscode.l10n.t('Empty: A–Z a–z 0–9 _ -') },
   shownFor: 'data-types="nanoid"',
 })}
-<div class="result" id="key-result" hidden>
-  <output id="key-value" class="value mono" for="key-type"></output>
-  <p class="hint" id="key-entropy"></p>
+<div class="result" id="${DomId.keyResult}" hidden>
+  <p class="label" id="${DomId.keyValueLabel}">${escapeHtml(vscode.l10n.t('Key'))}</p>
+  <div id="${DomId.keyValue}" class="value mono select-all" role="textbox" aria-readonly="true" aria-labelledby="${DomId.keyValueLabel}" aria-describedby="${DomId.keyEntropy}" tabindex="0"></div>
+  <p class="hint" id="${DomId.keyEntropy}"></p>
 </div>
 <div class="actions">
-  ${button('key-insert', vscode.l10n.t('Insert at Cursor'), 'primary')}
-  ${button('key-copy', vscode.l10n.t('Copy'))}
-  ${button('key-regenerate', vscode.l10n.t('Regenerate'), 'secondary', 'submit')}
-  ${button('key-copy-json', vscode.l10n.t('Copy as JSON'))}
+  ${button(DomId.keyInsert, vscode.l10n.t('Insert at Cursor'), 'primary')}
+  ${button(DomId.keyCopy, vscode.l10n.t('Copy'))}
+  ${button(DomId.keyRegenerate, vscode.l10n.t('Regenerate'), 'secondary', 'submit')}
+  ${button(DomId.keyCopyJson, vscode.l10n.t('Copy as JSON'))}
 </div>
 ${feedback('key')}
 </form>`,
   );
 }
 
+/** A read-only text result (a public key, an envelope): text to select and copy, not a field. */
+function readOnlyText(id: DomId, label: string, rows: number): string {
+  return `<label for="${id}">${escapeHtml(label)}</label>
+  <textarea id="${id}" class="value mono" rows="${rows}" readonly spellcheck="false"></textarea>`;
+}
+
 function keyPairSection(): string {
   return section(
-    'pair',
+    DomId.sectionPair,
     vscode.l10n.t('Key Pair'),
-    `<form id="pair-form" novalidate>
+    `<form id="${DomId.pairForm}" novalidate>
 ${field({
-  id: 'pair-algorithm',
+  id: DomId.pairAlgorithm,
   label: vscode.l10n.t('Algorithm'),
-  control: select('pair-algorithm', [
+  control: select(DomId.pairAlgorithm, [
     ['EC', vscode.l10n.t('EC (elliptic curve)')],
     ['RSA', 'RSA'],
   ]),
 })}
 ${field({
-  id: 'pair-size',
+  id: DomId.pairSize,
   label: vscode.l10n.t('Key size'),
-  control: select('pair-size', [
+  control: select(DomId.pairSize, [
     ['2048', vscode.l10n.t('{0} bits', 2048)],
     ['3072', vscode.l10n.t('{0} bits', 3072)],
     ['4096', vscode.l10n.t('{0} bits', 4096)],
@@ -169,94 +194,91 @@ ${field({
   shownFor: 'data-algorithm="RSA"',
 })}
 ${field({
-  id: 'pair-curve',
+  id: DomId.pairCurve,
   label: vscode.l10n.t('Curve'),
-  control: select('pair-curve', [
+  control: select(DomId.pairCurve, [
     ['P-256', 'P-256'],
     ['P-384', 'P-384'],
     ['P-521', 'P-521'],
   ]),
   shownFor: 'data-algorithm="EC"',
 })}
-${field({ id: 'pair-name', label: vscode.l10n.t('Name'), control: input('pair-name', 'maxlength="64"') })}
-${field({ id: 'pair-folder', label: vscode.l10n.t('Folder'), control: input('pair-folder') })}
+${field({ id: DomId.pairName, label: vscode.l10n.t('Name'), control: input(DomId.pairName, 'maxlength="64"') })}
+${field({ id: DomId.pairFolder, label: vscode.l10n.t('Folder'), control: input(DomId.pairFolder) })}
 ${field({
-  id: 'pair-format',
+  id: DomId.pairFormat,
   label: vscode.l10n.t('Private key format'),
-  control: select('pair-format', [
+  control: select(DomId.pairFormat, [
     ['traditional', vscode.l10n.t('PKCS#1 / SEC1')],
     ['pkcs8', 'PKCS#8'],
   ]),
 })}
 <div class="actions">
-  ${button('pair-save', vscode.l10n.t('Save as PEM Files'), 'primary', 'submit')}
+  ${button(DomId.pairSave, vscode.l10n.t('Save as PEM Files'), 'primary', 'submit')}
 </div>
 ${feedback('pair')}
-<div class="result" id="pair-result" hidden>
-  <label for="pair-public">${escapeHtml(vscode.l10n.t('Public key'))}</label>
-  <textarea id="pair-public" class="value mono" rows="5" readonly spellcheck="false"></textarea>
-  <div class="actions">${button('pair-copy-public', vscode.l10n.t('Copy Public Key'))}</div>
+<div class="result" id="${DomId.pairResult}" hidden>
+  ${readOnlyText(DomId.pairPublic, vscode.l10n.t('Public key'), 5)}
+  <div class="actions">${button(DomId.pairCopyPublic, vscode.l10n.t('Copy Public Key'))}</div>
 </div>
 </form>`,
   );
 }
 
-/** Where the key comes from, for the encrypt (`enc`) or decrypt (`dec`) form. */
-function keySourceFields(prefix: 'enc' | 'dec'): string {
-  const confirm =
-    prefix === 'enc'
-      ? field({
-          id: 'enc-confirm',
-          label: vscode.l10n.t('Confirm password'),
-          control: secretInput('enc-confirm'),
-          shownFor: 'data-source="password"',
-        })
-      : '';
+/** Where the key comes from, for the encrypt or decrypt form. */
+function keySourceFields(ids: KeySourceIds, label: string): string {
+  const confirm = ids.confirm
+    ? field({
+        id: ids.confirm,
+        label: vscode.l10n.t('Confirm password'),
+        control: secretInput(ids.confirm),
+        shownFor: 'data-source="password"',
+      })
+    : '';
   return `${field({
-    id: `${prefix}-source`,
-    label: prefix === 'enc' ? vscode.l10n.t('Encrypt with') : vscode.l10n.t('Decrypt with'),
-    control: select(`${prefix}-source`, [
+    id: ids.kind,
+    label,
+    control: select(ids.kind, [
       ['stored', vscode.l10n.t('A stored key')],
       ['key', vscode.l10n.t('A 64-hex key')],
       ['password', vscode.l10n.t('A password')],
     ]),
   })}
 ${field({
-  id: `${prefix}-keyName`,
+  id: ids.keyName,
   label: vscode.l10n.t('Stored key'),
-  control: `<select id="${prefix}-keyName"></select>`,
+  control: `<select id="${ids.keyName}"></select>`,
   shownFor: 'data-source="stored"',
 })}
-${field({ id: `${prefix}-key`, label: vscode.l10n.t('Key (64 hex)'), control: secretInput(`${prefix}-key`), shownFor: 'data-source="key"' })}
-${field({ id: `${prefix}-password`, label: vscode.l10n.t('Password'), control: secretInput(`${prefix}-password`), shownFor: 'data-source="password"' })}
+${field({ id: ids.key, label: vscode.l10n.t('Key (64 hex)'), control: secretInput(ids.key), shownFor: 'data-source="key"' })}
+${field({ id: ids.password, label: vscode.l10n.t('Password'), control: secretInput(ids.password), shownFor: 'data-source="password"' })}
 ${confirm}`;
 }
 
 function encryptSection(): string {
   return section(
-    'enc',
+    DomId.sectionEnc,
     vscode.l10n.t('Encrypt'),
-    `<form id="enc-form" novalidate>
-${keySourceFields('enc')}
+    `<form id="${DomId.encForm}" novalidate>
+${keySourceFields(KEY_SOURCE_IDS.enc, vscode.l10n.t('Encrypt with'))}
 <div class="actions">
-  ${button('enc-selection', vscode.l10n.t('Encrypt Selection'), 'primary')}
+  ${button(DomId.encSelection, vscode.l10n.t('Encrypt Selection'), 'primary')}
 </div>
 ${feedback('enc-sel')}
 ${field({
-  id: 'enc-plaintext',
+  id: DomId.encPlaintext,
   label: vscode.l10n.t('Or text to encrypt'),
-  control: '<textarea id="enc-plaintext" rows="3" spellcheck="false"></textarea>',
+  control: `<textarea id="${DomId.encPlaintext}" rows="3" spellcheck="false"></textarea>`,
 })}
 <div class="actions">
-  ${button('enc-text', vscode.l10n.t('Encrypt Text'))}
+  ${button(DomId.encText, vscode.l10n.t('Encrypt Text'))}
 </div>
 ${feedback('enc-txt')}
-<div class="result" id="enc-result" hidden>
-  <label for="enc-envelope">${escapeHtml(vscode.l10n.t('Envelope'))}</label>
-  <textarea id="enc-envelope" class="value mono" rows="4" readonly spellcheck="false"></textarea>
+<div class="result" id="${DomId.encResult}" hidden>
+  ${readOnlyText(DomId.encEnvelope, vscode.l10n.t('Envelope'), 4)}
   <div class="actions">
-    ${button('enc-insert', vscode.l10n.t('Insert at Cursor'))}
-    ${button('enc-copy', vscode.l10n.t('Copy'))}
+    ${button(DomId.encInsert, vscode.l10n.t('Insert at Cursor'))}
+    ${button(DomId.encCopy, vscode.l10n.t('Copy'))}
   </div>
 </div>
 </form>`,
@@ -265,31 +287,31 @@ ${feedback('enc-txt')}
 
 function decryptSection(): string {
   return section(
-    'dec',
+    DomId.sectionDec,
     vscode.l10n.t('Decrypt'),
-    `<form id="dec-form" novalidate>
-${keySourceFields('dec')}
+    `<form id="${DomId.decForm}" novalidate>
+${keySourceFields(KEY_SOURCE_IDS.dec, vscode.l10n.t('Decrypt with'))}
 <div class="actions">
-  ${button('dec-selection', vscode.l10n.t('Decrypt Selection'), 'primary')}
+  ${button(DomId.decSelection, vscode.l10n.t('Decrypt Selection'), 'primary')}
 </div>
 ${feedback('dec-sel')}
 ${field({
-  id: 'dec-envelope',
+  id: DomId.decEnvelope,
   label: vscode.l10n.t('Or paste an envelope'),
-  control: '<textarea id="dec-envelope" class="mono" rows="3" spellcheck="false"></textarea>',
+  control: `<textarea id="${DomId.decEnvelope}" class="mono" rows="3" spellcheck="false"></textarea>`,
 })}
 <div class="actions">
-  ${button('dec-text', vscode.l10n.t('Decrypt Text'))}
+  ${button(DomId.decText, vscode.l10n.t('Decrypt Text'))}
 </div>
 ${feedback('dec-txt')}
-<div class="result" id="dec-result" hidden>
-  <p class="label" id="dec-plaintext-label">${escapeHtml(vscode.l10n.t('Plaintext'))}</p>
-  <div id="dec-plaintext" class="value mono masked" role="textbox" aria-readonly="true" aria-labelledby="dec-plaintext-label" tabindex="0"></div>
-  <ul class="warnings" id="dec-warnings"></ul>
+<div class="result" id="${DomId.decResult}" hidden>
+  <p class="label" id="${DomId.decPlaintextLabel}">${escapeHtml(vscode.l10n.t('Plaintext'))}</p>
+  <div id="${DomId.decPlaintext}" class="value mono masked" role="textbox" aria-readonly="true" aria-labelledby="${DomId.decPlaintextLabel}" tabindex="0"></div>
+  <ul class="warnings" id="${DomId.decWarnings}"></ul>
   <div class="actions">
-    <button type="button" id="dec-reveal" class="secondary" aria-pressed="false" aria-controls="dec-plaintext">${escapeHtml(vscode.l10n.t('Reveal'))}</button>
-    ${button('dec-copy', vscode.l10n.t('Copy'))}
-    ${button('dec-clear', vscode.l10n.t('Clear'))}
+    <button type="button" id="${DomId.decReveal}" class="secondary" aria-pressed="false" aria-controls="${DomId.decPlaintext}">${escapeHtml(vscode.l10n.t('Reveal'))}</button>
+    ${button(DomId.decCopy, vscode.l10n.t('Copy'))}
+    ${button(DomId.decClear, vscode.l10n.t('Clear'))}
   </div>
 </div>
 </form>`,

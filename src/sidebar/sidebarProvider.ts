@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { KeyStore } from '../keyStore';
+import type { KeyStore } from '../editor/keyStore';
 import { parseFromWebview, type ToWebviewMessage } from '../protocol';
-import { handleRequest, initMessage, readDefaults } from './handlers';
+import { handleRequest } from './handlers';
+import { initMessage, readDefaults } from './init';
 import { renderHtml } from './html';
 
 /**

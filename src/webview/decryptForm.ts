@@ -5,7 +5,7 @@
  * DOM while masked, never in the saved state — and is dropped by Clear, by the next request, and
  * with the page when the view is hidden.
  */
-import type { ReplyError } from '../protocol';
+import { DomId, KEY_SOURCE_IDS, type FieldId, type ReplyError } from '../protocol';
 import { byId } from './dom';
 import { FormRunner, type App, type FormController } from './form';
 import { KeySourceFields } from './keySource';
@@ -20,23 +20,23 @@ const ENVELOPE_ERRORS = new Set([
 ]);
 
 export function createDecryptForm(app: App, saved: { kind?: string; name?: string }): FormController {
-  const runner = new FormRunner('dec-form', ['dec-sel', 'dec-txt']);
-  const source = new KeySourceFields('dec', runner.form, app);
-  const envelope = byId<HTMLTextAreaElement>('dec-envelope');
-  const result = byId('dec-result');
-  const shown = byId('dec-plaintext');
-  const reveal = byId<HTMLButtonElement>('dec-reveal');
-  const warnings = byId('dec-warnings');
+  const runner = new FormRunner(DomId.decForm, ['dec-sel', 'dec-txt']);
+  const source = new KeySourceFields(KEY_SOURCE_IDS.dec, runner.form, app);
+  const envelope = byId<HTMLTextAreaElement>(DomId.decEnvelope);
+  const result = byId(DomId.decResult);
+  const shown = byId(DomId.decPlaintext);
+  const reveal = byId<HTMLButtonElement>(DomId.decReveal);
+  const warnings = byId(DomId.decWarnings);
   let plaintext: string | undefined;
   let revealed = false;
 
   const label = () => (source.kind === 'password' ? app.strings.derivingKey : app.strings.working);
 
-  function fieldFor(error: ReplyError, pasted: boolean): string | undefined {
+  function fieldFor(error: ReplyError, pasted: boolean): FieldId | undefined {
     // "Could not decrypt" is about what unlocks it; a key-vs-password mismatch about the choice.
     if (error.code === 'DECRYPT_FAILED') return source.secretControl();
     if (error.code === 'KEY_OR_PASSWORD') return source.kindControl;
-    if (ENVELOPE_ERRORS.has(error.code)) return pasted ? envelope.id : undefined;
+    if (ENVELOPE_ERRORS.has(error.code)) return pasted ? DomId.decEnvelope : undefined;
     return source.controlFor(error.field);
   }
 
@@ -70,7 +70,7 @@ export function createDecryptForm(app: App, saved: { kind?: string; name?: strin
   async function decryptText(): Promise<void> {
     const feedback = runner.feedback(1);
     if (runner.isBusy) return;
-    if (!envelope.value.trim()) return runner.invalid(feedback, envelope.id, app.strings.needEnvelope);
+    if (!envelope.value.trim()) return runner.invalid(feedback, DomId.decEnvelope, app.strings.needEnvelope);
     forget();
     const text = envelope.value;
     const outcome = await source.run(runner, {
@@ -105,18 +105,18 @@ export function createDecryptForm(app: App, saved: { kind?: string; name?: strin
     else if (typeof kid === 'string') source.choose('stored', kid);
   }
 
-  byId('dec-selection').addEventListener('click', () => void decryptSelection());
-  byId('dec-text').addEventListener('click', () => void decryptText());
+  byId(DomId.decSelection).addEventListener('click', () => void decryptSelection());
+  byId(DomId.decText).addEventListener('click', () => void decryptText());
   envelope.addEventListener('input', suggestSource);
   reveal.addEventListener('click', () => {
     revealed = !revealed;
     render();
   });
-  byId('dec-clear').addEventListener('click', () => {
+  byId(DomId.decClear).addEventListener('click', () => {
     forget();
     runner.clearAll();
   });
-  byId('dec-copy').addEventListener('click', async () => {
+  byId(DomId.decCopy).addEventListener('click', async () => {
     if (plaintext === undefined) return;
     const text = plaintext;
     await runner.act(runner.feedback(1), () => app.client.send('copy', { text }));

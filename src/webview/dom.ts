@@ -1,9 +1,10 @@
 /**
  * Small DOM helpers. Every value shown is set with textContent — nothing the host or the user
- * sends is ever parsed as HTML.
+ * sends is ever parsed as HTML. Ids are DomIds (protocol.ts), the ones html.ts writes.
  */
+import { feedbackIds, fieldErrorId, type DomId, type FeedbackId, type FieldId } from '../protocol';
 
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+export function byId<T extends HTMLElement = HTMLElement>(id: DomId): T {
   const element = document.getElementById(id);
   if (!element) throw new Error(`#${id} is missing from the page`);
   return element as T;
@@ -20,9 +21,9 @@ export function showFieldsFor(container: HTMLElement, name: string, value: strin
  * The error under a field: the control is marked invalid and described by it, so a screen reader
  * reads the message with the field. Returns undefined when there is no such field on show.
  */
-export function showFieldError(id: string, message: string): HTMLElement | undefined {
+export function showFieldError(id: FieldId, message: string): HTMLElement | undefined {
   const control = document.getElementById(id);
-  const error = document.getElementById(`${id}-error`);
+  const error = document.getElementById(fieldErrorId(id));
   // A field that is not shown cannot explain anything: the caller shows the message elsewhere.
   if (!control || !error || control.closest('[hidden]')) return undefined;
   error.textContent = message;
@@ -53,10 +54,11 @@ export class Feedback {
   private readonly status: HTMLElement;
   private readonly error: HTMLElement;
 
-  constructor(readonly id: string) {
-    this.progress = byId(`${id}-progress`);
-    this.status = byId(`${id}-status`);
-    this.error = byId(`${id}-error`);
+  constructor(readonly id: FeedbackId) {
+    const ids = feedbackIds(id);
+    this.progress = byId(ids.progress);
+    this.status = byId(ids.status);
+    this.error = byId(ids.error);
   }
 
   start(label: string, showProgress: boolean): void {

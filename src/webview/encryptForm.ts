@@ -4,18 +4,19 @@
  * as notifications) or text typed here, whose envelope can be copied or inserted. The typed key
  * and password are cleared when the request is answered.
  */
+import { DomId, KEY_SOURCE_IDS, type FieldId } from '../protocol';
 import { byId } from './dom';
 import { FormRunner, type App, type FormController } from './form';
 import { KeySourceFields } from './keySource';
 
 export function createEncryptForm(app: App, saved: { kind?: string; name?: string }): FormController {
-  const runner = new FormRunner('enc-form', ['enc-sel', 'enc-txt']);
-  const source = new KeySourceFields('enc', runner.form, app);
-  const plaintext = byId<HTMLTextAreaElement>('enc-plaintext');
-  const result = byId('enc-result');
-  const envelope = byId<HTMLTextAreaElement>('enc-envelope');
-  const fieldFor = (error: { field?: string }) =>
-    source.controlFor(error.field) ?? (error.field === 'plaintext' ? plaintext.id : undefined);
+  const runner = new FormRunner(DomId.encForm, ['enc-sel', 'enc-txt']);
+  const source = new KeySourceFields(KEY_SOURCE_IDS.enc, runner.form, app);
+  const plaintext = byId<HTMLTextAreaElement>(DomId.encPlaintext);
+  const result = byId(DomId.encResult);
+  const envelope = byId<HTMLTextAreaElement>(DomId.encEnvelope);
+  const fieldFor = (error: { field?: string }): FieldId | undefined =>
+    source.controlFor(error.field) ?? (error.field === 'plaintext' ? DomId.encPlaintext : undefined);
   const label = () => (source.kind === 'password' ? app.strings.derivingKey : app.strings.working);
 
   async function encryptSelection(): Promise<void> {
@@ -34,7 +35,7 @@ export function createEncryptForm(app: App, saved: { kind?: string; name?: strin
     const feedback = runner.feedback(1);
     if (runner.isBusy) return;
     if (plaintext.value.length === 0)
-      return runner.invalid(feedback, plaintext.id, app.strings.needPlaintext);
+      return runner.invalid(feedback, DomId.encPlaintext, app.strings.needPlaintext);
     result.hidden = true;
     envelope.value = '';
     const text = plaintext.value;
@@ -56,10 +57,10 @@ export function createEncryptForm(app: App, saved: { kind?: string; name?: strin
     await runner.act(runner.feedback(1), () => app.client.send(type, { text }));
   }
 
-  byId('enc-selection').addEventListener('click', () => void encryptSelection());
-  byId('enc-text').addEventListener('click', () => void encryptText());
-  byId('enc-insert').addEventListener('click', () => void useEnvelope('insertText'));
-  byId('enc-copy').addEventListener('click', () => void useEnvelope('copy'));
+  byId(DomId.encSelection).addEventListener('click', () => void encryptSelection());
+  byId(DomId.encText).addEventListener('click', () => void encryptText());
+  byId(DomId.encInsert).addEventListener('click', () => void useEnvelope('insertText'));
+  byId(DomId.encCopy).addEventListener('click', () => void useEnvelope('copy'));
 
   return {
     init: () => source.init(saved),

@@ -2,7 +2,16 @@
  * What every form shares: the app context, and running one request at a time with its feedback
  * (busy state, progress, the error shown next to the field it concerns).
  */
-import type { Defaults, ReplyError, RequestType, Results, WebviewStrings } from '../protocol';
+import type {
+  Defaults,
+  DomId,
+  FeedbackId,
+  FieldId,
+  ReplyError,
+  RequestType,
+  Results,
+  WebviewStrings,
+} from '../protocol';
 import type { Outcome, RequestClient } from './client';
 import { byId, clearFieldErrors, Feedback, showFieldError } from './dom';
 
@@ -31,7 +40,7 @@ interface RunOptions<K extends RequestType> {
   progress?: boolean;
   send: () => Promise<Outcome<K>>;
   /** The id of the control an error concerns, if any; otherwise it shows under the buttons. */
-  fieldFor: (error: ReplyError) => string | undefined;
+  fieldFor: (error: ReplyError) => FieldId | undefined;
 }
 
 /** The requests whose result carries a message to show. */
@@ -42,7 +51,7 @@ export class FormRunner {
   readonly form: HTMLFormElement;
   private readonly feedbacks: Feedback[];
 
-  constructor(id: string, feedbackIds: string[]) {
+  constructor(id: DomId, feedbackIds: FeedbackId[]) {
     this.form = byId<HTMLFormElement>(id);
     this.feedbacks = feedbackIds.map((feedbackId) => new Feedback(feedbackId));
     // Enter in a field does what the form's submit button does (or nothing); never a page load.
@@ -58,7 +67,7 @@ export class FormRunner {
   }
 
   /** Clears old errors, then shows `message` under field `id` (or under the buttons) and focuses it. */
-  invalid(feedback: Feedback, id: string | undefined, message: string): void {
+  invalid(feedback: Feedback, id: FieldId | undefined, message: string): void {
     this.clearAll();
     this.showError(feedback, id, message);
   }
@@ -102,7 +111,7 @@ export class FormRunner {
     if (outcome?.ok) feedback.say((outcome.result as { message: string }).message);
   }
 
-  private showError(feedback: Feedback, id: string | undefined, message: string): void {
+  private showError(feedback: Feedback, id: FieldId | undefined, message: string): void {
     const shown = id !== undefined && showFieldError(id, message);
     if (shown) document.getElementById(id)?.focus();
     else feedback.fail(message);

@@ -4,22 +4,37 @@
  * the host when the form opens and whenever the type or an option changes, and it lives only in
  * this page (never in the saved state).
  */
-import { assertNever, KEY_TYPES, type KeyOptions, type KeyType, type Results } from '../protocol';
+import {
+  assertNever,
+  DomId,
+  KEY_TYPES,
+  type FieldId,
+  type KeyOptions,
+  type KeyType,
+  type Results,
+} from '../protocol';
 import { byId, format, showFieldsFor } from './dom';
 import { FormRunner, type App, type FormController } from './form';
 
-const OPTION_FIELDS = ['type', 'prefix', 'length', 'alphabet'];
+/** The control of each option an error can name (the core's `field`). */
+const OPTION_CONTROLS = new Map<string, FieldId>([
+  ['type', DomId.keyType],
+  ['prefix', DomId.keyPrefix],
+  ['length', DomId.keyLength],
+  ['alphabet', DomId.keyAlphabet],
+]);
 
 export function createGenerateKeyForm(app: App): FormController {
-  const runner = new FormRunner('key-form', ['key']);
+  const runner = new FormRunner(DomId.keyForm, ['key']);
   const feedback = runner.feedback();
-  const typeSelect = byId<HTMLSelectElement>('key-type');
-  const prefixInput = byId<HTMLInputElement>('key-prefix');
-  const lengthInput = byId<HTMLInputElement>('key-length');
-  const alphabetInput = byId<HTMLInputElement>('key-alphabet');
-  const result = byId('key-result');
-  const value = byId('key-value');
-  const entropy = byId('key-entropy');
+  const typeSelect = byId<HTMLSelectElement>(DomId.keyType);
+  const prefixInput = byId<HTMLInputElement>(DomId.keyPrefix);
+  const lengthInput = byId<HTMLInputElement>(DomId.keyLength);
+  const alphabetInput = byId<HTMLInputElement>(DomId.keyAlphabet);
+  const result = byId(DomId.keyResult);
+  const valueLabel = byId(DomId.keyValueLabel);
+  const value = byId(DomId.keyValue);
+  const entropy = byId(DomId.keyEntropy);
   let current: { key: Results['generateKey']; options: KeyOptions } | undefined;
 
   const keyType = (): KeyType => KEY_TYPES.find((type) => type === typeSelect.value) ?? 'api-key';
@@ -67,12 +82,13 @@ export function createGenerateKeyForm(app: App): FormController {
       feedback,
       label: '',
       send: () => app.client.send('generateKey', { options }),
-      fieldFor: (error) =>
-        error.field && OPTION_FIELDS.includes(error.field) ? `key-${error.field}` : undefined,
+      fieldFor: (error) => (error.field === undefined ? undefined : OPTION_CONTROLS.get(error.field)),
     });
     if (!outcome) return;
     if (outcome.ok) {
       current = { key: outcome.result, options };
+      // The value's label says what it is: "API key", "UUID v4", … (the type's own name).
+      valueLabel.textContent = typeSelect.selectedOptions[0]?.textContent ?? valueLabel.textContent;
       value.textContent = outcome.result.key;
       entropy.textContent = format(app.strings.bitsOfEntropy, outcome.result.entropy_bits);
       result.hidden = false;
@@ -113,9 +129,9 @@ export function createGenerateKeyForm(app: App): FormController {
   }
   // Regenerate is the submit button, so Enter in an option field regenerates too.
   runner.form.addEventListener('submit', () => void generate());
-  byId('key-insert').addEventListener('click', () => void insert());
-  byId('key-copy').addEventListener('click', () => current && void copy(current.key.key));
-  byId('key-copy-json').addEventListener('click', () => {
+  byId(DomId.keyInsert).addEventListener('click', () => void insert());
+  byId(DomId.keyCopy).addEventListener('click', () => current && void copy(current.key.key));
+  byId(DomId.keyCopyJson).addEventListener('click', () => {
     if (!current) return;
     // Exactly the reference API's generate-key response: {key, type, entropy_bits}.
     const { key, type, entropy_bits } = current.key;

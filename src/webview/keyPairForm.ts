@@ -5,21 +5,21 @@
  * while). The public key comes back to be shown and copied; the private
  * key never leaves its file.
  */
-import { EC_CURVES, RSA_KEY_SIZES, type KeyPairOptions } from '../protocol';
+import { DomId, EC_CURVES, fieldErrorId, RSA_KEY_SIZES, type KeyPairOptions } from '../protocol';
 import { byId, format, showFieldsFor } from './dom';
 import { FormRunner, type App, type FormController } from './form';
 
 export function createKeyPairForm(app: App): FormController {
-  const runner = new FormRunner('pair-form', ['pair']);
+  const runner = new FormRunner(DomId.pairForm, ['pair']);
   const feedback = runner.feedback();
-  const algorithmSelect = byId<HTMLSelectElement>('pair-algorithm');
-  const sizeSelect = byId<HTMLSelectElement>('pair-size');
-  const curveSelect = byId<HTMLSelectElement>('pair-curve');
-  const nameInput = byId<HTMLInputElement>('pair-name');
-  const folderInput = byId<HTMLInputElement>('pair-folder');
-  const formatSelect = byId<HTMLSelectElement>('pair-format');
-  const result = byId('pair-result');
-  const publicKey = byId<HTMLTextAreaElement>('pair-public');
+  const algorithmSelect = byId<HTMLSelectElement>(DomId.pairAlgorithm);
+  const sizeSelect = byId<HTMLSelectElement>(DomId.pairSize);
+  const curveSelect = byId<HTMLSelectElement>(DomId.pairCurve);
+  const nameInput = byId<HTMLInputElement>(DomId.pairName);
+  const folderInput = byId<HTMLInputElement>(DomId.pairFolder);
+  const formatSelect = byId<HTMLSelectElement>(DomId.pairFormat);
+  const result = byId(DomId.pairResult);
+  const publicKey = byId<HTMLTextAreaElement>(DomId.pairPublic);
 
   const isRsa = () => algorithmSelect.value === 'RSA';
 
@@ -54,7 +54,7 @@ export function createKeyPairForm(app: App): FormController {
       progress: true,
       send: () => app.client.send('generateKeyPair', { options }),
       fieldFor: (error) =>
-        error.field === 'name' || error.field === 'folder' ? `pair-${error.field}` : undefined,
+        error.field === 'name' ? DomId.pairName : error.field === 'folder' ? DomId.pairFolder : undefined,
     });
     if (!outcome) return;
     if (outcome.ok) {
@@ -68,12 +68,12 @@ export function createKeyPairForm(app: App): FormController {
 
   /** "… already exists." under the name, with a button that saves again, replacing the files. */
   function offerReplace(): void {
-    const error = byId('pair-name-error');
+    const error = byId(fieldErrorId(DomId.pairName));
     if (error.hidden) return;
     const replace = document.createElement('button');
     replace.type = 'button';
     replace.className = 'secondary inline';
-    replace.id = 'pair-replace';
+    replace.id = DomId.pairReplace;
     replace.textContent = app.strings.replace;
     replace.addEventListener('click', () => void save(true));
     error.append(' ', replace);
@@ -87,7 +87,7 @@ export function createKeyPairForm(app: App): FormController {
     control.addEventListener('change', () => app.saveState());
   }
   runner.form.addEventListener('submit', () => void save(false));
-  byId('pair-copy-public').addEventListener('click', () =>
+  byId(DomId.pairCopyPublic).addEventListener('click', () =>
     runner.act(feedback, () => app.client.send('copy', { text: publicKey.value })),
   );
 

@@ -5,7 +5,9 @@
 import {
   assertNever,
   KEY_SOURCE_KINDS,
+  type FieldId,
   type KeySource,
+  type KeySourceIds,
   type KeySourceKind,
   type ReplyError,
   type RequestType,
@@ -15,7 +17,7 @@ import type { Outcome } from './client';
 import type { Feedback } from './dom';
 import type { App, FormRunner } from './form';
 
-export type SourceReading = { ok: true; source: KeySource } | { ok: false; id: string; message: string };
+export type SourceReading = { ok: true; source: KeySource } | { ok: false; id: FieldId; message: string };
 
 export class KeySourceFields {
   private readonly kindSelect: HTMLSelectElement;
@@ -25,16 +27,15 @@ export class KeySourceFields {
   private readonly confirmInput: HTMLInputElement | undefined;
 
   constructor(
-    prefix: 'enc' | 'dec',
+    private readonly ids: KeySourceIds,
     private readonly form: HTMLElement,
     private readonly app: App,
   ) {
-    this.kindSelect = byId<HTMLSelectElement>(`${prefix}-source`);
-    this.nameSelect = byId<HTMLSelectElement>(`${prefix}-keyName`);
-    this.keyInput = byId<HTMLInputElement>(`${prefix}-key`);
-    this.passwordInput = byId<HTMLInputElement>(`${prefix}-password`);
-    this.confirmInput =
-      (document.getElementById(`${prefix}-confirm`) as HTMLInputElement | null) ?? undefined;
+    this.kindSelect = byId<HTMLSelectElement>(ids.kind);
+    this.nameSelect = byId<HTMLSelectElement>(ids.keyName);
+    this.keyInput = byId<HTMLInputElement>(ids.key);
+    this.passwordInput = byId<HTMLInputElement>(ids.password);
+    this.confirmInput = ids.confirm && byId<HTMLInputElement>(ids.confirm);
     this.kindSelect.addEventListener('change', () => {
       this.showFields();
       app.saveState();
@@ -68,17 +69,17 @@ export class KeySourceFields {
       case 'stored':
         return this.nameSelect.value
           ? { ok: true, source: { kind: 'stored', name: this.nameSelect.value } }
-          : { ok: false, id: this.nameSelect.id, message: strings.noStoredKeys };
+          : { ok: false, id: this.ids.keyName, message: strings.noStoredKeys };
       case 'key':
         return this.keyInput.value.trim()
           ? { ok: true, source: { kind: 'key', key: this.keyInput.value } }
-          : { ok: false, id: this.keyInput.id, message: strings.needKey };
+          : { ok: false, id: this.ids.key, message: strings.needKey };
       case 'password':
         if (!this.passwordInput.value) {
-          return { ok: false, id: this.passwordInput.id, message: strings.needPassword };
+          return { ok: false, id: this.ids.password, message: strings.needPassword };
         }
-        if (this.confirmInput && this.confirmInput.value !== this.passwordInput.value) {
-          return { ok: false, id: this.confirmInput.id, message: strings.passwordsDiffer };
+        if (this.ids.confirm && this.confirmInput && this.confirmInput.value !== this.passwordInput.value) {
+          return { ok: false, id: this.ids.confirm, message: strings.passwordsDiffer };
         }
         return { ok: true, source: { kind: 'password', password: this.passwordInput.value } };
       default:
@@ -87,27 +88,22 @@ export class KeySourceFields {
   }
 
   /** The control for an error's field: keyName, key, password (and kid, the stored key's name). */
-  controlFor(field: string | undefined): string | undefined {
-    if (field === 'keyName' || field === 'kid') return this.nameSelect.id;
-    if (field === 'key') return this.keyInput.id;
-    if (field === 'password') return this.passwordInput.id;
+  controlFor(field: string | undefined): FieldId | undefined {
+    if (field === 'keyName' || field === 'kid') return this.ids.keyName;
+    if (field === 'key') return this.ids.key;
+    if (field === 'password') return this.ids.password;
     return undefined;
   }
 
   /** The field that holds what unlocks: where a "could not decrypt" belongs. */
-  secretControl(): string {
-    return this.kind === 'stored'
-      ? this.nameSelect.id
-      : this.kind === 'key'
-        ? this.keyInput.id
-        : this.passwordInput.id;
+  secretControl(): FieldId {
+    return this.kind === 'stored' ? this.ids.keyName : this.kind === 'key' ? this.ids.key : this.ids.password;
   }
 
-  get kindControl(): string {
-    return this.kindSelect.id;
+  get kindControl(): FieldId {
+    return this.ids.kind;
   }
 
-  /** Forgets the typed key and password: they live only as long as one request. */
   /**
    * Runs a request that needs the chosen key: an incomplete choice is shown on its field instead;
    * the progress bar shows while a password is derived; the typed key and password are cleared
@@ -119,7 +115,7 @@ export class KeySourceFields {
       feedback: Feedback;
       label: string;
       send: (source: KeySource) => Promise<Outcome<K>>;
-      fieldFor: (error: ReplyError) => string | undefined;
+      fieldFor: (error: ReplyError) => FieldId | undefined;
     },
   ): Promise<Outcome<K> | undefined> {
     const reading = this.read();
@@ -138,6 +134,7 @@ export class KeySourceFields {
     }
   }
 
+  /** Forgets the typed key and password: they live only as long as one request. */
   clearSecrets(): void {
     this.keyInput.value = '';
     this.passwordInput.value = '';

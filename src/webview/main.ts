@@ -3,7 +3,14 @@
  * protocol and its own modules: no 'vscode', no node. Every message from the host is validated;
  * anything malformed is ignored.
  */
-import { assertNever, parseToWebview, type Defaults, type WebviewStrings } from '../protocol';
+import {
+  assertNever,
+  DomId,
+  KEY_SOURCE_IDS,
+  parseToWebview,
+  type Defaults,
+  type WebviewStrings,
+} from '../protocol';
 import { RequestClient } from './client';
 import { createDecryptForm } from './decryptForm';
 import { byId } from './dom';
@@ -39,17 +46,22 @@ function saveState(): void {
   vscode.setState({ collapsed, choices });
 }
 
+/** The key-source choices, which KeySourceFields restores itself once the key names are known. */
+const RESTORED_BY_KEY_SOURCE = new Set<DomId>(
+  [KEY_SOURCE_IDS.enc, KEY_SOURCE_IDS.dec].flatMap((ids) => [ids.kind, ids.keyName]),
+);
+
 /** Puts back the remembered choices; selects without one start at the setting's default. */
 function restoreChoices(defaults: Defaults): void {
   const initial: Partial<Record<PersistedControl, string>> = {
-    'pair-size': String(defaults.rsaKeySize),
-    'pair-curve': defaults.curve,
-    'pair-format': defaults.pkcs8 ? 'pkcs8' : 'traditional',
+    [DomId.pairSize]: String(defaults.rsaKeySize),
+    [DomId.pairCurve]: defaults.curve,
+    [DomId.pairFormat]: defaults.pkcs8 ? 'pkcs8' : 'traditional',
     ...saved.choices,
   };
   for (const id of PERSISTED_CONTROLS) {
     const value = initial[id];
-    if (value === undefined || id.endsWith('-source') || id.endsWith('-keyName')) continue;
+    if (value === undefined || RESTORED_BY_KEY_SOURCE.has(id)) continue;
     const control = document.getElementById(id) as HTMLInputElement | HTMLSelectElement | null;
     if (!control) continue;
     if (control instanceof HTMLSelectElement && ![...control.options].some((o) => o.value === value))
@@ -64,8 +76,8 @@ function restoreChoices(defaults: Defaults): void {
 const forms: FormController[] = [
   createGenerateKeyForm(app),
   createKeyPairForm(app),
-  createEncryptForm(app, { kind: saved.choices['enc-source'], name: saved.choices['enc-keyName'] }),
-  createDecryptForm(app, { kind: saved.choices['dec-source'], name: saved.choices['dec-keyName'] }),
+  createEncryptForm(app, { kind: saved.choices[DomId.encSource], name: saved.choices[DomId.encKeyName] }),
+  createDecryptForm(app, { kind: saved.choices[DomId.decSource], name: saved.choices[DomId.decKeyName] }),
 ];
 
 for (const section of document.querySelectorAll('details.section')) {
@@ -84,7 +96,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       restoreChoices(message.defaults);
       for (const form of forms) form.init();
       initialised = true;
-      byId('app').removeAttribute('aria-busy');
+      byId(DomId.app).removeAttribute('aria-busy');
       return;
     case 'keyNames':
       if (!initialised) return;

@@ -3,7 +3,7 @@
  * reloads. What goes into the state is only the non-secret form choices listed in
  * {@link PERSISTED_CONTROLS} — never a key, a password, a plaintext or a generated value.
  */
-import type { FromWebviewMessage } from '../protocol';
+import { DomId, type FromWebviewMessage } from '../protocol';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -15,20 +15,20 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 /** The form controls whose values are remembered while the view is hidden (none is secret). */
 export const PERSISTED_CONTROLS = [
-  'key-type',
-  'key-prefix',
-  'key-length',
-  'key-alphabet',
-  'pair-algorithm',
-  'pair-size',
-  'pair-curve',
-  'pair-name',
-  'pair-folder',
-  'pair-format',
-  'enc-source',
-  'enc-keyName',
-  'dec-source',
-  'dec-keyName',
+  DomId.keyType,
+  DomId.keyPrefix,
+  DomId.keyLength,
+  DomId.keyAlphabet,
+  DomId.pairAlgorithm,
+  DomId.pairSize,
+  DomId.pairCurve,
+  DomId.pairName,
+  DomId.pairFolder,
+  DomId.pairFormat,
+  DomId.encSource,
+  DomId.encKeyName,
+  DomId.decSource,
+  DomId.decKeyName,
 ] as const;
 export type PersistedControl = (typeof PERSISTED_CONTROLS)[number];
 

@@ -15,15 +15,15 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { generateCancellably, generateKeyPairInteractively } from '../../src/commands/generateKeyPair';
+import { generateKeyPairInteractively, generatePairUntilCancelled } from '../../src/editor/keyPairs';
 import {
   addToGitignore,
   gitIgnoreStatus,
   gitTopLevel,
   gitignoreEntry,
   gitignoreFor,
-} from '../../src/gitIgnore';
-import { keyPairPathsFromPrivatePath, writeKeyPairFiles } from '../../src/keyPairFiles';
+} from '../../src/node/gitIgnore';
+import { keyPairPathsFromPrivatePath, writeKeyPairFiles } from '../../src/node/keyPairFiles';
 import { closeAllEditors } from './helpers';
 
 const COMMAND = 'keysmith.generateKeyPair';
@@ -594,12 +594,12 @@ describe('generate key pair command', () => {
 
     // On its own: a cancelled token ends the wait at once, without an error.
     const source = new vscode.CancellationTokenSource();
-    const pending = generateCancellably({ algorithm: 'RSA', keySize: 4096 }, false, source.token);
+    const pending = generatePairUntilCancelled({ algorithm: 'RSA', keySize: 4096 }, false, source.token);
     source.cancel();
     assert.equal(await pending, undefined);
     assert.ok(
       (
-        await generateCancellably(
+        await generatePairUntilCancelled(
           { algorithm: 'EC', curve: 'P-256' },
           false,
           new vscode.CancellationTokenSource().token,

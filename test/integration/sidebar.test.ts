@@ -4,7 +4,7 @@
  * and the replies are checked — plus one real round trip through the webview page itself.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -273,6 +273,69 @@ describe('sidebar: protocol and handlers', () => {
       (await failure('encryptSelection', { source: { kind: 'key', key: HEX_KEY } })).code,
       'NO_EDITOR',
     );
+  });
+
+  describe('copying', () => {
+    /**
+     * Sends `copy` with the host's 45-second timers caught instead of started (the tests run in
+     * Keysmith's own extension host, so its setTimeout is this one): returns the reply and the
+     * caught timers' callbacks, to be run by hand.
+     */
+    async function copyCatchingTimers(text: string): Promise<{ message: string; clears: (() => unknown)[] }> {
+      const original = globalThis.setTimeout;
+      const clears: (() => unknown)[] = [];
+      globalThis.setTimeout = ((callback: () => unknown, ms?: number, ...rest: unknown[]) => {
+        if (ms === 45_000) {
+          clears.push(callback);
+          return { unref: () => undefined, ref: () => undefined } as unknown as NodeJS.Timeout;
+        }
+        return (original as (...args: unknown[]) => NodeJS.Timeout)(callback, ms, ...rest);
+      }) as typeof setTimeout;
+      try {
+        const { message } = await result('copy', { text });
+        return { message, clears };
+      } finally {
+        globalThis.setTimeout = original;
+      }
+    }
+
+    it('a generated key leaves the clipboard after 45 s, as Copy a Stored Key does, and says so', async () => {
+      const { key } = await result('generateKey', { options: { type: 'api-key' } });
+      const { message, clears } = await copyCatchingTimers(key);
+      assert.equal(await vscode.env.clipboard.readText(), key);
+      assert.match(message, /cleared from the clipboard in 45 seconds/);
+      assert.equal(clears.length, 1, 'one clearing scheduled, 45 s later');
+      await clears[0]!();
+      assert.equal(await vscode.env.clipboard.readText(), '');
+    });
+
+    it('a decrypted plaintext too — but not what replaced it on the clipboard meanwhile', async () => {
+      const plaintext = `plaintext ${randomBytes(4).toString('hex')}`;
+      const { envelope } = await result('encryptText', { plaintext, source: { kind: 'key', key: HEX_KEY } });
+      const opened = await result('decryptText', { envelope, source: { kind: 'key', key: HEX_KEY } });
+      const { message, clears } = await copyCatchingTimers(opened.plaintext);
+      assert.match(message, /cleared from the clipboard in 45 seconds/);
+      assert.equal(clears.length, 1);
+      await vscode.env.clipboard.writeText('copied by someone else');
+      await clears[0]!();
+      assert.equal(await vscode.env.clipboard.readText(), 'copied by someone else');
+    });
+
+    it('an envelope and a public key are meant to be shared: they stay', async () => {
+      const { envelope } = await result('encryptText', {
+        plaintext: 'p',
+        source: { kind: 'key', key: HEX_KEY },
+      });
+      const publicKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString();
+      for (const text of [envelope, publicKey]) {
+        const { message, clears } = await copyCatchingTimers(text);
+        assert.equal(await vscode.env.clipboard.readText(), text);
+        assert.equal(message, 'Copied.');
+        assert.deepEqual(clears, []);
+      }
+    });
   });
 
   it('encryptText → decryptText round trips with a key and with a password', async () => {

@@ -1,6 +1,6 @@
 /**
  * The editor's context menu in the real workbench: Keysmith's entries appear where they can run,
- * and they run.
+ * and they run. The README's pictures of the menu and of an encrypted document are taken here.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -9,13 +9,17 @@ import {
   answerInputBox,
   answerQuickInput,
   newUntitledFile,
+  saveReadmePicture,
   useWorkbench,
   waitForEditorText,
 } from './workbench';
 
 describe('editor context menu', function () {
   this.timeout(120_000);
-  const workbench = useWorkbench('context');
+  // Wrapped lines, so the picture of an encrypted document shows the whole envelope.
+  const workbench = useWorkbench('context', {
+    settings: { 'editor.wordWrap': 'on', 'editor.minimap.enabled': false },
+  });
   let page: Page;
 
   before(() => {
@@ -26,14 +30,14 @@ describe('editor context menu', function () {
   // By role and exact name: a submenu's item lives inside its parent's element in the DOM.
   const menuItem = (label: string) => page.getByRole('menuitem', { name: label, exact: true }).first();
 
+  const editorLines = () =>
+    page.locator('.editor-instance .monaco-editor .view-lines >> visible=true').first().locator('.view-line');
+
   /** Right-clicks on the first line, near its start (where the cursor goes too). */
   async function openContextMenu(): Promise<void> {
-    const firstLine = page
-      .locator('.editor-instance .monaco-editor .view-lines >> visible=true')
+    await editorLines()
       .first()
-      .locator('.view-line')
-      .first();
-    await firstLine.click({ button: 'right', position: { x: 30, y: 5 } });
+      .click({ button: 'right', position: { x: 30, y: 5 } });
     await menu().waitFor();
   }
 
@@ -75,11 +79,23 @@ describe('editor context menu', function () {
     await page.keyboard.press('Control+A');
     await openContextMenu();
     await saveScreenshot(page, 'context-menu.png');
+    await menuItem('Encrypt Selection').hover();
+    await page.waitForTimeout(250);
+    await saveReadmePicture(page, 'context-menu.png', [menu(), editorLines().first()], 6);
     await clickMenuItem('Encrypt Selection');
     await answerQuickInput(page, 'Use a password', 'Use a password');
     await answerInputBox(page, 'Password', 'pa55word');
     await answerInputBox(page, 'Confirm Password', 'pa55word');
     await waitForEditorText(page, /^\{"v":1,"algorithm":"AES-256-GCM","kdf":"PBKDF2-SHA256"/);
+    // The document as it now is: the tab, and the envelope where the text was (not selected).
+    await page.keyboard.press('End');
+    await page.mouse.move(1200, 700);
+    await saveReadmePicture(
+      page,
+      'encrypted-document.png',
+      [page.locator('.editor-group-container .title').first(), editorLines().last()],
+      12,
+    );
 
     // Decrypt from the menu with the cursor inside the envelope (no selection needed).
     await openContextMenu();

@@ -12,7 +12,10 @@ import {
   answerQuickInput,
   editorText,
   newUntitledFile,
+  openSidebarView,
   runFromPalette,
+  setSidebarWidth,
+  sidebarView,
   waitForEditorText,
   useWorkbench,
 } from './workbench';
@@ -32,18 +35,11 @@ describe('sidebar view UI', function () {
 
   before(() => {
     page = workbench().page;
-    view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    view = sidebarView(page);
   });
 
-  /** Shows the Keysmith container (clicking its activity-bar item only when it is not already shown). */
   async function openView(): Promise<void> {
-    const title = page.locator('.sidebar .composite.title', { hasText: 'Keysmith' });
-    if (!(await title.isVisible())) {
-      await page.locator('.activitybar [aria-label^="Keysmith"]').first().click();
-      await title.first().waitFor();
-    }
-    // The page has had its init once the first key is on show.
-    await view.locator('#key-value').filter({ hasText: /./ }).waitFor({ timeout: 30_000 });
+    await openSidebarView(page);
   }
 
   async function keyValue(): Promise<string> {
@@ -65,17 +61,6 @@ describe('sidebar view UI', function () {
       await page.waitForTimeout(50);
     }
     throw new Error(`no new ${pattern} key appeared (the panel shows ${JSON.stringify(await keyValue())})`);
-  }
-
-  /** Drags the sash between the side bar and the editor so the side bar is `width` pixels wide. */
-  async function setSidebarWidth(width: number): Promise<void> {
-    const box = (await page.locator('.part.sidebar').boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + width, y, { steps: 8 });
-    await page.mouse.up();
-    await page.waitForTimeout(300);
   }
 
   /** Whether anything in the view is wider than the view (a horizontal scroll bar). */
@@ -297,7 +282,7 @@ describe('sidebar view UI', function () {
         await page.waitForTimeout(500);
       }
       for (const width of [300, 170]) {
-        await setSidebarWidth(width);
+        await setSidebarWidth(page, width);
         const actual = (await page.locator('.part.sidebar').boundingBox())!.width;
         assert.ok(Math.abs(actual - width) <= 8, `the side bar is ${width}px wide (it is ${actual}px)`);
         assert.equal(

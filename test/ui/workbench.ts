@@ -1,8 +1,8 @@
 /** Playwright helpers for driving the real VS Code workbench (code-server in headless Chromium). */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import {
   ROOT,
   ensureHostInstalled,
@@ -165,4 +165,69 @@ export async function expectNotification(page: Page, text: string): Promise<void
     await page.locator('.notifications-center', { hasText: text }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape');
   }
+}
+
+/** The sidebar view's page: the webview's outer frame, then VS Code's inner frame that holds our HTML. */
+export function sidebarView(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/**
+ * Shows the Keysmith container (clicking its activity-bar item only when it is not already shown)
+ * and waits until the view has had its init: the first key is on show.
+ */
+export async function openSidebarView(page: Page): Promise<FrameLocator> {
+  const title = page.locator('.sidebar .composite.title', { hasText: 'Keysmith' });
+  if (!(await title.isVisible())) {
+    await page.locator('.activitybar [aria-label^="Keysmith"]').first().click();
+    await title.first().waitFor();
+  }
+  const view = sidebarView(page);
+  await view.locator('#key-value').filter({ hasText: /./ }).waitFor({ timeout: 30_000 });
+  return view;
+}
+
+/** Drags the sash between the side bar and the editor so the side bar is `width` pixels wide. */
+export async function setSidebarWidth(page: Page, width: number): Promise<void> {
+  const box = (await page.locator('.part.sidebar').boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+}
+
+/**
+ * A picture for the README, written to media/screenshots/ (committed; kept out of the .vsix by
+ * .vscodeignore): the smallest rectangle around `parts` (the side bar; a menu and the editor
+ * under it), plus `margin` pixels, so each picture shows what its caption says and stays small.
+ */
+export async function saveReadmePicture(
+  page: Page,
+  name: string,
+  parts: Locator[],
+  margin = 0,
+): Promise<string> {
+  const boxes = [];
+  for (const part of parts) {
+    const box = await part.boundingBox();
+    if (!box) throw new Error(`${part} is not on show for ${name}`);
+    boxes.push(box);
+  }
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+  const right = Math.min(viewport.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin);
+  const bottom = Math.min(viewport.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin);
+  const folder = path.join(ROOT, 'media', 'screenshots');
+  mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, name);
+  await page.screenshot({
+    path: file,
+    animations: 'disabled',
+    caret: 'hide',
+    clip: { x, y, width: right - x, height: bottom - y },
+  });
+  return file;
 }

@@ -99,7 +99,7 @@ function flipBit(text: string, byteIndex: number, bit: number): string {
 
 const bytesOf = (base64: string) => Buffer.from(base64, 'base64');
 
-/** Independent AES-256-GCM decryption straight from DESIGN.md's rules (no AAD, 16-byte tag). */
+/** Independent AES-256-GCM decryption straight from the README's envelope rules (no AAD, 16-byte tag). */
 function openIndependently(key: Buffer, envelope: Envelope): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, bytesOf(envelope.iv), { authTagLength: 16 });
   decipher.setAuthTag(bytesOf(envelope.tag));
@@ -219,7 +219,7 @@ describe('encrypt / decrypt', () => {
       assert.equal(result.plaintext, PLAINTEXT);
     });
 
-    it('decrypts an envelope made by node:crypto alone from the DESIGN.md rules', async () => {
+    it('decrypts an envelope made by node:crypto alone from the README envelope rules', async () => {
       const key = randomBytes(32);
       const envelope = sealIndependently(key, Buffer.from('made elsewhere ✓', 'utf8'));
       assert.equal((await decrypt({ envelope, key: key.toString('hex') })).plaintext, 'made elsewhere ✓');

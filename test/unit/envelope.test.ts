@@ -1,5 +1,5 @@
 /**
- * Envelope v1 text (DESIGN.md): strict reading of every field, the written field order and
+ * Envelope v1 text (the README's "The envelope (version 1)"): strict reading of every field, the written field order and
  * layout, and the weak-iteration warning. No decryption here: the values only need the right shape.
  */
 import assert from 'node:assert/strict';
@@ -452,7 +452,7 @@ describe('envelope v1', () => {
   });
 
   describe('serializeEnvelope', () => {
-    it('writes a password envelope compact on one line, in the DESIGN.md order', () => {
+    it('writes a password envelope compact on one line, in the README order', () => {
       const scrambled = {
         ciphertext: CIPHERTEXT,
         tag: TAG,

@@ -1,7 +1,7 @@
 /**
  * Third-party known answers for the crypto core (provenance in test/vectors/README.md):
  * Project Wycheproof AES-256-GCM and PBKDF2-HMAC-SHA256, RFC 7914 / Stack Overflow / brycx /
- * cryptsetup PBKDF2-HMAC-SHA256, and the NFC rule of DESIGN.md's password mode.
+ * cryptsetup PBKDF2-HMAC-SHA256, and the NFC rule of the README's password mode.
  */
 import assert from 'node:assert/strict';
 import { decrypt, DECRYPT_FAILED_MESSAGE, encrypt, KeysmithError } from '../../src/core';
@@ -175,7 +175,7 @@ describe('third-party vectors', () => {
     });
   });
 
-  describe('password mode normalises the password to NFC before UTF-8 (DESIGN.md)', () => {
+  describe('password mode normalises the password to NFC before UTF-8 (README, "The envelope (version 1)")', () => {
     // [NFD or other non-NFC spelling, its NFC UTF-8 bytes written out by hand]
     const spellings: [string, string, string][] = [
       ['é (e + U+0301 COMBINING ACUTE)', 'e\u0301', 'c3a9'],

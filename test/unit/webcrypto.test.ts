@@ -1,10 +1,11 @@
 /**
  * Cross-check against a second implementation: WebCrypto (node:crypto's webcrypto.subtle), driven
- * only by DESIGN.md's envelope v1 rules, never by the core's helpers. Envelopes made by the core's
- * public encrypt must decrypt with WebCrypto, and envelopes made with WebCrypto and written by hand
- * as JSON must decrypt with the core's public decrypt.
+ * only by the envelope v1 rules (the README's "The envelope (version 1)"), never by the core's
+ * helpers. Envelopes made by the core's public encrypt must decrypt with WebCrypto, and envelopes
+ * made with WebCrypto and written by hand as JSON must decrypt with the core's public decrypt.
  *
- * The rules used here (DESIGN.md, "Envelope v1"): AES-256-GCM, 12-byte IV, 16-byte tag, no AAD;
+ * The rules used here (README, "The envelope (version 1)"): AES-256-GCM, 12-byte IV, 16-byte tag,
+ * no AAD;
  * password mode key = PBKDF2-HMAC-SHA256(UTF-8 of NFC(password), 16-byte salt, iterations, 32 bytes);
  * standard padded base64; fields v, algorithm, [kid | kdf, iterations, salt], iv, tag, ciphertext.
  */
@@ -32,7 +33,7 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Decodes base64 and insists it is the canonical padded form (DESIGN.md: re-encoding gives the same text). */
+/** Decodes base64 and insists it is the canonical padded form (README: canonical form only — re-encoding gives the same text). */
 function fromBase64(text: string, field: string): Uint8Array {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -94,7 +95,7 @@ interface ParsedEnvelope {
   kdf?: { salt: Uint8Array; iterations: number };
 }
 
-/** Reads an envelope's stored text with JSON.parse and checks it against DESIGN.md's v1 layout. */
+/** Reads an envelope's stored text with JSON.parse and checks it against the README's v1 layout. */
 function readV1(text: string): ParsedEnvelope {
   assert.ok(!text.includes('\n'), 'compact, on one line');
   const fields = JSON.parse(text) as Record<string, unknown>;
@@ -199,13 +200,13 @@ const TEXTS: [string, string][] = [
   ['~1 MiB text', bigText()],
 ];
 
-describe('WebCrypto cross-check of envelope v1 (second implementation, DESIGN.md rules only)', () => {
+describe('WebCrypto cross-check of envelope v1 (second implementation, the README rules only)', () => {
   it('the texts are what their names say', () => {
     const bytes = (name: string) => utf8(TEXTS.find(([n]) => n === name)![1]);
     assert.equal(bytes('empty text').length, 0);
     assert.ok(toHex(bytes('multi-line CRLF text')).includes('0d0a'));
     assert.equal(toHex(bytes('BOM-prefixed text').subarray(0, 3)), 'efbbbf');
-    assert.ok(/[\u{10000}-\u{10FFFF}]/u.test(TEXTS[3][1]), 'has astral-plane characters');
+    assert.ok(/[\u{10000}-\u{10FFFF}]/u.test(TEXTS[3]![1]), 'has astral-plane characters');
     const big = bytes('~1 MiB text').length;
     assert.ok(big >= 1024 * 1024 && big < 1024 * 1024 + 200, `about 1 MiB (${big} bytes)`);
   });
@@ -331,7 +332,7 @@ describe('WebCrypto cross-check of envelope v1 (second implementation, DESIGN.md
       const key = randomKeyHex();
       const envelope = await encrypt({ plaintext: 'tamper me', key });
       const tag = fromBase64(envelope.tag, 'tag');
-      tag[0] ^= 0x01;
+      tag[0]! ^= 0x01;
       const tampered = serializeEnvelope({ ...envelope, tag: toBase64(tag) });
       await assert.rejects(webDecrypt(tampered, { key }), { name: 'OperationError' });
     });
@@ -346,7 +347,7 @@ describe('WebCrypto cross-check of envelope v1 (second implementation, DESIGN.md
 
       const fields = JSON.parse(keyEnvelope) as Record<string, string>;
       const ciphertext = fromBase64(fields.ciphertext!, 'ciphertext');
-      ciphertext[ciphertext.length - 1] ^= 0x80;
+      ciphertext[ciphertext.length - 1]! ^= 0x80;
       const flipped = JSON.stringify({ ...fields, ciphertext: toBase64(ciphertext) });
       await assert.rejects(decrypt({ envelope: flipped, key }), isDecryptFailed);
     });

@@ -5,8 +5,8 @@
  * key size and curve fall back to the default, and the core refuses any other bad value by name.
  */
 import * as vscode from 'vscode';
-import { EC_CURVES, limits, RSA_KEY_SIZES, type GenerateKeyOptions } from './core';
-import type { Defaults } from './protocol';
+import { EC_CURVES, limits, RSA_KEY_SIZES, type GenerateKeyOptions } from '../core';
+import type { Defaults } from '../protocol';
 
 /** The defaults the sidebar's forms show come from here too (protocol.ts: never anything secret). */
 export interface KeysmithConfig extends Defaults {

@@ -1,6 +1,8 @@
 /**
  * Where a key pair's two PEM files go and how they are written. No `vscode` import: paths in,
- * files out, so every rule here can be exercised on its own.
+ * files out, so every rule here can be exercised on its own (test/unit/keyPairFiles.test.ts).
+ * A refusal (a folder outside the workspace, a file in the way) is a return value, which the
+ * editor layer turns into its error with the user's words; only the file system's errors throw.
  *
  * - Names are 1–64 of A–Z a–z 0–9 . _ - — no separator can appear, so a name never leaves its
  *   folder; the folder itself is checked to stay inside the workspace folder, lexically and then
@@ -13,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { limits } from './core';
+import { limits } from '../core';
 
 /** Key file names follow the stored-key name rule: 1 to 64 of A–Z a–z 0–9 . _ - */
 export const KEY_NAME_PATTERN = limits.KID_PATTERN;
@@ -63,42 +65,38 @@ export function isInside(parent: string, child: string): boolean {
   );
 }
 
-export class OutsideWorkspaceError extends Error {
-  override readonly name = 'OutsideWorkspaceError';
+/**
+ * The absolute key folder for `folder` (relative to `root`, or absolute), or undefined when it is
+ * not inside `root` — by its path, or by the real path of its deepest existing ancestor (a symlink
+ * pointing out of the workspace). Nothing is created here.
+ */
+export async function resolveKeyFolder(root: string, folder: string): Promise<string | undefined> {
+  if (folder.includes('\0')) return undefined;
+  const target = path.resolve(root, folder);
+  if (!isInside(path.resolve(root), target)) return undefined;
+  return (await isReallyInside(root, target)) ? target : undefined;
 }
 
 /**
- * The absolute key folder for `folder` (relative to `root`, or absolute), refused when it is not
- * inside `root` — by its path, or by the real path of its deepest existing ancestor (a symlink
- * pointing out of the workspace). Nothing is created here.
+ * Creates the key folder (and its parents) and checks once more that it really is in `root`;
+ * false when it is not (a symlink appeared meanwhile).
  */
-export async function resolveKeyFolder(root: string, folder: string): Promise<string> {
-  if (folder.includes('\0')) throw new OutsideWorkspaceError('folder');
-  const target = path.resolve(root, folder);
-  if (!isInside(path.resolve(root), target)) throw new OutsideWorkspaceError(folder);
-  await assertRealPathInside(root, target, folder);
-  return target;
-}
-
-/** Creates the key folder (and its parents) and checks once more that it really is in `root`. */
-export async function ensureKeyFolder(root: string, folder: string): Promise<void> {
+export async function ensureKeyFolder(root: string, folder: string): Promise<boolean> {
   await fs.mkdir(folder, { recursive: true });
-  await assertRealPathInside(root, folder, folder);
+  return isReallyInside(root, folder);
 }
 
-async function assertRealPathInside(root: string, target: string, shown: string): Promise<void> {
+async function isReallyInside(root: string, target: string): Promise<boolean> {
   const realRoot = await fs.realpath(root);
   let existing = target;
   // Walk up to the deepest ancestor that exists; what does not exist yet cannot be a symlink.
   for (;;) {
     try {
-      const real = await fs.realpath(existing);
-      if (!isInside(realRoot, real)) throw new OutsideWorkspaceError(shown);
-      return;
+      return isInside(realRoot, await fs.realpath(existing));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       const parent = path.dirname(existing);
-      if (parent === existing) return;
+      if (parent === existing) return true;
       existing = parent;
     }
   }
@@ -118,18 +116,14 @@ export async function existingPaths(paths: readonly string[]): Promise<string[]>
   return found;
 }
 
-export class FileExistsError extends Error {
-  override readonly name = 'FileExistsError';
-  constructor(readonly paths: string[]) {
-    super(`already exists: ${paths.join(', ')}`);
-  }
-}
-
 export interface KeyPairFilesContent extends KeyPairPaths {
   privatePem: string;
   publicPem: string;
   overwrite: boolean;
 }
+
+/** Both files written, or the files that were in the way (and then nothing was written). */
+export type WriteOutcome = { written: true } | { written: false; existing: string[] };
 
 /**
  * Writes both files, or neither. Both temporary files are complete before either name appears;
@@ -137,10 +131,10 @@ export interface KeyPairFilesContent extends KeyPairPaths {
  * atomically by `link`) means nothing is written. If placing the second file fails, the first is
  * undone: removed, or — when it replaced a file — the old file is put back.
  */
-export async function writeKeyPairFiles(files: KeyPairFilesContent): Promise<void> {
+export async function writeKeyPairFiles(files: KeyPairFilesContent): Promise<WriteOutcome> {
   if (!files.overwrite) {
     const existing = await existingPaths([files.privatePath, files.publicPath]);
-    if (existing.length > 0) throw new FileExistsError(existing);
+    if (existing.length > 0) return { written: false, existing };
   }
   const temporary: string[] = [];
   try {
@@ -153,16 +147,22 @@ export async function writeKeyPairFiles(files: KeyPairFilesContent): Promise<voi
     temporary.push(publicTemp);
 
     const first = await place(privateTemp, files.privatePath, files.overwrite);
-    let second: Placed;
+    if (first === 'exists') return { written: false, existing: [files.privatePath] };
+    let second: Placed | 'exists';
     try {
       second = await place(publicTemp, files.publicPath, files.overwrite);
     } catch (error) {
       await undo(first).catch(() => undefined);
       throw error;
     }
+    if (second === 'exists') {
+      await undo(first).catch(() => undefined);
+      return { written: false, existing: [files.publicPath] };
+    }
     for (const placed of [first, second]) {
       if (placed.backup) await fs.rm(placed.backup, { force: true }).catch(() => undefined);
     }
+    return { written: true };
   } finally {
     for (const file of temporary) await fs.rm(file, { force: true }).catch(() => undefined);
   }
@@ -198,7 +198,8 @@ interface Placed {
   backup?: string;
 }
 
-async function place(temp: string, finalPath: string, overwrite: boolean): Promise<Placed> {
+/** Puts `temp` at `finalPath`; 'exists' when, without `overwrite`, something is there already. */
+async function place(temp: string, finalPath: string, overwrite: boolean): Promise<Placed | 'exists'> {
   if (overwrite) {
     const backup = await linkToOld(finalPath);
     try {
@@ -213,11 +214,10 @@ async function place(temp: string, finalPath: string, overwrite: boolean): Promi
     await fs.link(temp, finalPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new FileExistsError([finalPath]);
+    if (code === 'EEXIST') return 'exists';
     // Some file systems have no hard links: an exclusive copy still never replaces a file.
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
-      await copyExclusive(temp, finalPath);
-      return { finalPath };
+      return (await copyExclusive(temp, finalPath)) ? { finalPath } : 'exists';
     }
     throw error;
   }
@@ -240,12 +240,15 @@ async function undo(placed: Placed): Promise<void> {
   else await fs.rm(placed.finalPath, { force: true });
 }
 
-/** The fallback of `place` without hard links: exclusive (never replaces), and cleaned up on failure. */
-async function copyExclusive(temp: string, finalPath: string): Promise<void> {
+/**
+ * The fallback of `place` without hard links: exclusive (never replaces; false when something is
+ * there), and cleaned up on failure.
+ */
+async function copyExclusive(temp: string, finalPath: string): Promise<boolean> {
   try {
     await fs.copyFile(temp, finalPath, constants.COPYFILE_EXCL);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError([finalPath]);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     await fs.rm(finalPath, { force: true }).catch(() => undefined);
     throw error;
   }
@@ -256,4 +259,5 @@ async function copyExclusive(temp: string, finalPath: string): Promise<void> {
     await fs.rm(finalPath, { force: true }).catch(() => undefined);
     throw error;
   }
+  return true;
 }

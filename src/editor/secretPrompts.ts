@@ -1,52 +1,17 @@
 /**
- * Asking for keys and passwords: password input boxes only (never echoed, never remembered), or a
- * key from the key store. Every function returns undefined when the user cancels.
+ * Asking for keys, passwords and key names: password input boxes only (never echoed, never
+ * remembered), or a key from the key store. Every function returns undefined when the user cancels.
  */
 import * as vscode from 'vscode';
-import { limits } from './core';
+import { CommandId } from '../commandIds';
+import { limits, type Envelope } from '../core';
 import { validateKeyName, type KeyStore } from './keyStore';
-
-/** What unlocks envelopes: a stored or entered key (with its stored name), or a password. */
-export type Secret = { key: string; keyName?: string } | { password: string };
+import { storedKey, type Secret } from './secrets';
 
 const HEX_KEY = limits.HEX_KEY_PATTERN;
 
 interface SourceItem extends vscode.QuickPickItem {
   run: () => Promise<Secret | undefined>;
-}
-
-/** Reads `{key} | {password} | {keyName}` from a command argument (exactly one of them). */
-export async function secretFromArgs(keys: KeyStore, args: unknown, command: string): Promise<Secret> {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    throw new Error(
-      vscode.l10n.t('the argument of {0} must be an object with key, password or keyName.', command),
-    );
-  }
-  const { key, password, keyName } = args as Record<string, unknown>;
-  const given = [key, password, keyName].filter((value) => value !== undefined).length;
-  if (given !== 1) {
-    throw new Error(vscode.l10n.t('give exactly one of key, password or keyName to {0}.', command));
-  }
-  if (key !== undefined) {
-    if (typeof key !== 'string' || !HEX_KEY.test(key))
-      throw new Error(vscode.l10n.t('key must be 64 hexadecimal characters.'));
-    return { key };
-  }
-  if (password !== undefined) {
-    if (typeof password !== 'string' || password.length === 0) {
-      throw new Error(vscode.l10n.t('password must be a non-empty string.'));
-    }
-    return { password };
-  }
-  const problem = validateKeyName(keyName);
-  if (problem) throw new Error(problem);
-  return storedKey(keys, keyName as string);
-}
-
-export async function storedKey(keys: KeyStore, name: string): Promise<Secret> {
-  const key = await keys.get(name);
-  if (key === undefined) throw new Error(vscode.l10n.t('no key named "{0}" is stored.', name));
-  return { key, keyName: name };
 }
 
 /** Asks how to encrypt: a stored key, a key to type, a password (twice), or a new stored key. */
@@ -92,6 +57,34 @@ export async function askForDecryptionKey(keys: KeyStore): Promise<Secret | unde
     placeHolder: vscode.l10n.t('Decrypt with…'),
   });
   return picked?.run();
+}
+
+/**
+ * What opens these envelopes, without an argument: an envelope whose kid names a stored key uses
+ * it; otherwise ask — once for a password if any envelope needs one, once for a key if any needs one.
+ */
+export async function askForDecryptionSecrets(
+  keys: KeyStore,
+  envelopes: readonly Envelope[],
+): Promise<Secret[] | undefined> {
+  const known = await Promise.all(
+    envelopes.map((envelope) =>
+      !envelope.kdf && envelope.kid !== undefined && keys.has(envelope.kid)
+        ? storedKey(keys, envelope.kid)
+        : undefined,
+    ),
+  );
+  let password: Secret | undefined;
+  if (envelopes.some((envelope) => envelope.kdf)) {
+    password = await askPassword(false);
+    if (!password) return undefined;
+  }
+  let key: Secret | undefined;
+  if (envelopes.some((envelope, index) => !envelope.kdf && !known[index])) {
+    key = await askForDecryptionKey(keys);
+    if (!key) return undefined;
+  }
+  return envelopes.map((envelope, index) => known[index] ?? (envelope.kdf ? password! : key!));
 }
 
 export async function askHexKey(): Promise<Secret | undefined> {
@@ -150,4 +143,19 @@ async function generateAndStore(keys: KeyStore): Promise<Secret | undefined> {
   if (name === undefined) return undefined;
   await keys.store(name);
   return storedKey(keys, name);
+}
+
+/** A stored key's name picked from a list; with none stored, offers to store one. */
+export async function pickStoredKey(keys: KeyStore, title: string): Promise<string | undefined> {
+  const names = keys.names();
+  if (names.length === 0) {
+    const store = vscode.l10n.t('Store a Key…');
+    const picked = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Keysmith: no keys are stored yet.'),
+      store,
+    );
+    if (picked === store) await vscode.commands.executeCommand(CommandId.storeKey);
+    return undefined;
+  }
+  return vscode.window.showQuickPick(names, { title, placeHolder: vscode.l10n.t('Stored keys') });
 }

@@ -75,11 +75,18 @@ export async function gitignoreEntry(gitignorePath: string, file: string): Promi
   // Real paths on both sides: git reports real paths, a workspace may be reached through a symlink.
   const base = await fs.realpath(path.dirname(gitignorePath));
   const folder = await fs.realpath(path.dirname(file));
-  const relative = path
-    .relative(base, path.join(folder, path.basename(file)))
-    .split(path.sep)
-    .join('/');
-  const escaped = relative
+  const relative = path.relative(base, path.join(folder, path.basename(file))).split(path.sep);
+  return anchoredEntry(relative);
+}
+
+/**
+ * The .gitignore line that matches exactly the file at these path segments (relative to the
+ * .gitignore's folder): anchored with a leading `/`, and with what git would read as a pattern
+ * escaped — `\`, `*`, `?` and `[` anywhere, and trailing spaces (which git otherwise drops).
+ */
+export function anchoredEntry(segments: readonly string[]): string {
+  const escaped = segments
+    .join('/')
     .replace(/[\\*?[]/g, '\\$&')
     .replace(/ +$/, (spaces) => spaces.replace(/ /g, '\\ '));
   return '/' + escaped;

@@ -4,7 +4,8 @@
  * SecretStorage cannot list its entries. A name is what an envelope's `kid` records.
  */
 import * as vscode from 'vscode';
-import { generateKey, limits } from './core';
+import { generateKey, limits } from '../core';
+import { EditorError } from './errors';
 
 const INDEX_KEY = 'keysmith.storedKeyNames';
 const secretId = (name: string) => `keysmith.key.${name}`;
@@ -46,9 +47,13 @@ export class KeyStore {
   /** Stores `key` (or a new random key) under `name`, replacing one of the same name. */
   async store(name: string, key?: string): Promise<void> {
     const problem = validateKeyName(name);
-    if (problem) throw new Error(problem);
+    if (problem) throw new EditorError('INVALID_NAME', problem, 'name');
     if (key !== undefined && !HEX_KEY.test(key)) {
-      throw new Error(vscode.l10n.t('a stored key must be 64 hexadecimal characters (a 256-bit key).'));
+      throw new EditorError(
+        'INVALID_KEY',
+        vscode.l10n.t('A stored key must be 64 hexadecimal characters (a 256-bit key).'),
+        'key',
+      );
     }
     const value = (key ?? generateKey({ type: 'secret', length: 64 }).key).toLowerCase();
     await this.secrets.store(secretId(name), value);
