@@ -627,7 +627,11 @@ describe('generate key pair command', () => {
       assert.match(offer.message, /g_private\.pem/);
       assert.notEqual((offer.rest[0] as vscode.MessageOptions | undefined)?.modal, true, 'not modal');
       const gitignore = path.join(repo, '.gitignore');
-      await until('the .gitignore', () => existsSync(gitignore) && readFileSync(gitignore, 'utf8'));
+      // The file is created a moment before its line is appended: wait for the text, not the file.
+      await until(
+        'the .gitignore',
+        () => (existsSync(gitignore) && readFileSync(gitignore, 'utf8')) || undefined,
+      );
       assert.equal(readFileSync(gitignore, 'utf8'), '/keys/g_private.pem\n');
       assert.equal(await gitIgnoreStatus(uris[0]!.fsPath), 'ignored');
       assert.equal(await gitIgnoreStatus(uris[1]!.fsPath), 'not-ignored', 'the public key may be committed');
