@@ -1,7 +1,7 @@
 // One esbuild script for every target (README, "Layout"):
 //   dist/extension.js  node, cjs, 'vscode' external     (the extension host entry)
 //   dist/cli.js        node, cjs, with a shebang        (the `keysmith` command)
-//   dist/webview.js    browser, iife                    (the sidebar view)
+//   dist/webview.js    browser, iife                    (the sidebar's four webview views)
 // Flags: --production minifies and drops source maps; --watch rebuilds on change;
 //        --tests also bundles the test suites and the harness into out/test; --bench the benchmark.
 import * as esbuild from 'esbuild';

@@ -11,6 +11,14 @@ export const CommandId = {
   storeKey: 'keysmith.storeKey',
   removeKey: 'keysmith.removeKey',
   copyStoredKey: 'keysmith.copyStoredKey',
+  encryptSelectionWithStoredKey: 'keysmith.encryptSelectionWithStoredKey',
+  // The title-bar buttons of the sidebar's views (hidden from the Command Palette).
+  regenerateKeyInView: 'keysmith.view.regenerateKey',
+  insertKeyFromView: 'keysmith.view.insertKey',
+  copyKeyFromView: 'keysmith.view.copyKey',
+  saveKeyPairFromView: 'keysmith.view.saveKeyPair',
+  encryptSelectionFromView: 'keysmith.view.encryptSelection',
+  decryptSelectionFromView: 'keysmith.view.decryptSelection',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -1,26 +1,37 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
+import type { StoredKeyElement } from './editor/commandArgs';
 import { KeyStore } from './editor/keyStore';
-import { SidebarProvider } from './sidebar/sidebarProvider';
+import type { Operation } from './protocol';
+import { OperationViews, type OperationViewProvider } from './sidebar/sidebarProvider';
+import { StoredKeysView } from './sidebar/storedKeysView';
 
 /** What activate() returns to the integration tests (and to nobody else: see below). */
 export interface KeysmithTestApi {
-  sidebar: SidebarProvider;
+  /** The providers of the four operation views (Generate Key, Key Pair, Encrypt, Decrypt). */
+  views: Record<Operation, OperationViewProvider>;
+  /** The Stored Keys pane's data provider and the tree view VS Code draws from it. */
+  storedKeys: StoredKeysView;
+  storedKeysTree: vscode.TreeView<StoredKeyElement>;
 }
 
 /** Activation only registers; the crypto work happens when a command runs. */
 export function activate(context: vscode.ExtensionContext): KeysmithTestApi | undefined {
   const keys = new KeyStore(context.secrets, context.globalState);
   context.subscriptions.push(keys);
-  registerAllCommands(context, keys);
-  const sidebar = new SidebarProvider(context.extensionUri, keys);
-  context.subscriptions.push(
-    sidebar,
-    vscode.window.registerWebviewViewProvider(SidebarProvider.viewId, sidebar),
-  );
-  // The sidebar's message handler is handed out only to the tests that run in the extension host;
+  const views = new OperationViews(context.extensionUri, keys);
+  context.subscriptions.push(views);
+  registerAllCommands(context, keys, views);
+  const storedKeys = new StoredKeysView(keys);
+  const storedKeysTree = vscode.window.createTreeView(StoredKeysView.viewId, {
+    treeDataProvider: storedKeys,
+  });
+  context.subscriptions.push(storedKeys, storedKeysTree);
+  // The views' message handlers are handed out only to the tests that run in the extension host;
   // other extensions get no API from Keysmith.
-  return context.extensionMode === vscode.ExtensionMode.Test ? { sidebar } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? { views: views.providers, storedKeys, storedKeysTree }
+    : undefined;
 }
 
 export function deactivate(): void {}

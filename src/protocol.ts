@@ -1,5 +1,6 @@
 /**
- * The one place where the messages between the extension host and the sidebar webview are typed.
+ * The one place where the messages between the extension host and the sidebar's webviews are typed
+ * (one webview view per operation: Generate Key, Key Pair, Encrypt, Decrypt; one bundle for all).
  * Both sides import this file, so it imports nothing at run time: no 'vscode', no node modules
  * (the webview bundle runs in a browser). It holds types and the pure validators that each side
  * runs on every message it receives — anything that does not fit is ignored, never half-trusted.
@@ -11,7 +12,11 @@
  *   host → webview   `init` with the stored keys' names, the settings' defaults and the UI strings;
  *   webview → host   requests, each with a `requestId`;
  *   host → webview   for each request one `result` or one `error` with the same `requestId`;
- *   host → webview   `keyNames` / `defaults` whenever the key store or the settings change.
+ *   host → webview   `keyNames` / `defaults` whenever the key store or the settings change;
+ *   host → webview   `runAction` when a button of the view's title bar is pressed: the page does
+ *                    what its own button of that name does.
+ *
+ * Which form a page shows is written into its HTML by the host (`data-operation` on #app).
  *
  * Secrets: the host never sends a stored key. A password or hex key typed in the webview travels
  * in the one request that uses it; the host does not keep it, and the webview clears its field
@@ -88,6 +93,22 @@ export const WEBVIEW_STRING_KEYS = [
   'replace',
 ] as const;
 export type WebviewStrings = Record<(typeof WEBVIEW_STRING_KEYS)[number], string>;
+
+// ---------------------------------------------------------------------------------------------
+// The views: one webview view per operation, `keysmith.<operation>` in the Keysmith container.
+
+export const OPERATIONS = ['generateKey', 'keyPair', 'encrypt', 'decrypt'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The actions of each view's title bar: each is also a button of its page (ACTION_BUTTONS). */
+export const VIEW_ACTIONS = {
+  generateKey: ['regenerate', 'insert', 'copy'],
+  keyPair: ['save'],
+  encrypt: ['encryptSelection'],
+  decrypt: ['decryptSelection'],
+} as const satisfies Record<Operation, readonly string[]>;
+export type ViewAction = (typeof VIEW_ACTIONS)[Operation][number];
+const ALL_VIEW_ACTIONS: readonly ViewAction[] = Object.values(VIEW_ACTIONS).flat();
 
 // ---------------------------------------------------------------------------------------------
 // Webview → host
@@ -167,6 +188,14 @@ export type RequestMessage =
   | DecryptTextRequest;
 export type RequestType = RequestMessage['type'];
 export type FromWebviewMessage = ReadyMessage | RequestMessage;
+
+/** The requests each view's page sends; a view's host ignores any other (that page has no such form). */
+export const OPERATION_REQUESTS = {
+  generateKey: ['generateKey', 'insertKey', 'copy'],
+  keyPair: ['generateKeyPair', 'copy'],
+  encrypt: ['encryptSelection', 'encryptText', 'insertText', 'copy'],
+  decrypt: ['decryptSelection', 'decryptText', 'copy'],
+} as const satisfies Record<Operation, readonly RequestType[]>;
 
 // ---------------------------------------------------------------------------------------------
 // Host → webview
@@ -270,7 +299,15 @@ export interface ErrorMessage {
 }
 
 export type ReplyMessage = ResultMessage | ErrorMessage;
-export type ToWebviewMessage = InitMessage | KeyNamesMessage | DefaultsMessage | ReplyMessage;
+
+/** A title-bar button of the view was pressed: do what the page's button of that action does. */
+export interface RunActionMessage {
+  type: 'runAction';
+  action: ViewAction;
+}
+
+export type ToWebviewMessage =
+  InitMessage | KeyNamesMessage | DefaultsMessage | ReplyMessage | RunActionMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Validators: one per direction. Each returns a fresh object holding only the known fields (so
@@ -293,6 +330,7 @@ const TO_WEBVIEW_TYPES: readonly ToWebviewMessage['type'][] = [
   'defaults',
   'result',
   'error',
+  'runAction',
 ];
 const REQUEST_TYPES: readonly RequestType[] = [
   'generateKey',
@@ -533,6 +571,8 @@ export function parseToWebview(data: unknown): ToWebviewMessage | undefined {
         },
       };
     }
+    case 'runAction':
+      return oneOf(ALL_VIEW_ACTIONS, data.action) ? { type, action: data.action } : undefined;
     default:
       return assertNever(type);
   }
@@ -547,18 +587,18 @@ export function assertNever(value: never): never {
 }
 
 // ---------------------------------------------------------------------------------------------
-// DOM ids of the sidebar's page: src/sidebar/html.ts writes them, src/webview reads them. Every
-// id on the page is listed here (the UI tests check both ways), so a mistyped id is a compile
-// error on either side. Three families follow a naming rule, and the types below check it:
+// DOM ids of the views' pages: src/sidebar/html.ts writes them, src/webview reads them. Every
+// id on a page is listed here (the UI tests check both ways), so a mistyped id is a compile
+// error on either side. Each view's page holds `app` and the ids of its form, which all start
+// with its prefix (OPERATION_ID_PREFIX). Two families follow a naming rule, and the types below
+// check it:
 //   `<control>-error`   the inline error under a field (FieldId: the controls that have one);
-//   `<action>-progress` / `-status` / `-error`  the feedback under a row of buttons (FeedbackId);
-//   `section-<form>`    a collapsible section (its id is what the saved state remembers).
+//   `<action>-progress` / `-status` / `-error`  the feedback under a row of buttons (FeedbackId).
 
 export const DomId = {
   app: 'app',
 
   // Generate Key
-  sectionKey: 'section-key',
   keyForm: 'key-form',
   keyType: 'key-type',
   keyTypeError: 'key-type-error',
@@ -582,7 +622,6 @@ export const DomId = {
   keyError: 'key-error',
 
   // Key Pair
-  sectionPair: 'section-pair',
   pairForm: 'pair-form',
   pairAlgorithm: 'pair-algorithm',
   pairAlgorithmError: 'pair-algorithm-error',
@@ -607,7 +646,6 @@ export const DomId = {
   pairCopyPublic: 'pair-copy-public',
 
   // Encrypt
-  sectionEnc: 'section-enc',
   encForm: 'enc-form',
   encSource: 'enc-source',
   encSourceError: 'enc-source-error',
@@ -635,7 +673,6 @@ export const DomId = {
   encCopy: 'enc-copy',
 
   // Decrypt
-  sectionDec: 'section-dec',
   decForm: 'dec-form',
   decSource: 'dec-source',
   decSourceError: 'dec-source-error',
@@ -706,3 +743,21 @@ export const KEY_SOURCE_IDS = {
   },
   dec: { kind: DomId.decSource, keyName: DomId.decKeyName, key: DomId.decKey, password: DomId.decPassword },
 } as const satisfies Record<'enc' | 'dec', KeySourceIds>;
+
+/** Every id of a view's page but `app` starts with its operation's prefix. */
+export const OPERATION_ID_PREFIX = {
+  generateKey: 'key-',
+  keyPair: 'pair-',
+  encrypt: 'enc-',
+  decrypt: 'dec-',
+} as const satisfies Record<Operation, string>;
+
+/** The page's button that each title-bar action presses (the same code path as a click). */
+export const ACTION_BUTTONS = {
+  regenerate: DomId.keyRegenerate,
+  insert: DomId.keyInsert,
+  copy: DomId.keyCopy,
+  save: DomId.pairSave,
+  encryptSelection: DomId.encSelection,
+  decryptSelection: DomId.decSelection,
+} as const satisfies Record<ViewAction, DomId>;

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import { CLIPBOARD_SECONDS, copySecret } from '../editor/clipboard';
-import { readNameArgs } from '../editor/commandArgs';
+import { readStoredKeyArgs } from '../editor/commandArgs';
 import { showFailure } from '../editor/errors';
 import type { KeyStore } from '../editor/keyStore';
 import { pickStoredKey } from '../editor/secretPrompts';
 import { storedKey } from '../editor/secrets';
 
 /**
- * `keysmith.copyStoredKey` `{name}`: copies a stored key's 64 hex characters to the clipboard,
- * which is cleared again after a while (see {@link copySecret}).
+ * `keysmith.copyStoredKey` `{name}` (or a Stored Keys row): copies a stored key's 64 hex
+ * characters to the clipboard, which is cleared again after a while (see {@link copySecret}).
  */
 export async function copyStoredKeyCommand(keys: KeyStore, args?: unknown): Promise<boolean> {
   try {
     const name =
       args !== undefined
-        ? readNameArgs(args, CommandId.copyStoredKey).name
+        ? readStoredKeyArgs(args, CommandId.copyStoredKey).name
         : await pickStoredKey(keys, vscode.l10n.t('Copy a Stored Key'));
     if (name === undefined) return false;
     const { key } = await storedKey(keys, name);

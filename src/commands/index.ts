@@ -4,13 +4,19 @@ import type { KeyStore } from '../editor/keyStore';
 import { copyStoredKeyCommand } from './copyStoredKey';
 import { decryptSelectionCommand } from './decryptSelection';
 import { encryptSelectionCommand } from './encryptSelection';
+import { encryptSelectionWithStoredKeyCommand } from './encryptSelectionWithStoredKey';
 import { generateKeyPairCommand } from './generateKeyPair';
 import { insertKeyCommand, insertKeyOfTypeCommand } from './insertKey';
 import { removeKeyCommand } from './removeKey';
 import { storeKeyCommand } from './storeKey';
+import { viewTitleActionCommand, type ViewActionRunner } from './viewTitleActions';
 
 /** Registers every command in {@link CommandId}; the record type makes a missing one a compile error. */
-export function registerAllCommands(context: vscode.ExtensionContext, keys: KeyStore): void {
+export function registerAllCommands(
+  context: vscode.ExtensionContext,
+  keys: KeyStore,
+  views: ViewActionRunner,
+): void {
   const handlers: Record<CommandId, (args?: unknown) => unknown> = {
     [CommandId.insertKey]: insertKeyCommand,
     [CommandId.insertApiKey]: insertKeyOfTypeCommand('api-key'),
@@ -23,6 +29,13 @@ export function registerAllCommands(context: vscode.ExtensionContext, keys: KeyS
     [CommandId.storeKey]: (args) => storeKeyCommand(keys, args),
     [CommandId.removeKey]: (args) => removeKeyCommand(keys, args),
     [CommandId.copyStoredKey]: (args) => copyStoredKeyCommand(keys, args),
+    [CommandId.encryptSelectionWithStoredKey]: (args) => encryptSelectionWithStoredKeyCommand(keys, args),
+    [CommandId.regenerateKeyInView]: viewTitleActionCommand(views, 'generateKey', 'regenerate'),
+    [CommandId.insertKeyFromView]: viewTitleActionCommand(views, 'generateKey', 'insert'),
+    [CommandId.copyKeyFromView]: viewTitleActionCommand(views, 'generateKey', 'copy'),
+    [CommandId.saveKeyPairFromView]: viewTitleActionCommand(views, 'keyPair', 'save'),
+    [CommandId.encryptSelectionFromView]: viewTitleActionCommand(views, 'encrypt', 'encryptSelection'),
+    [CommandId.decryptSelectionFromView]: viewTitleActionCommand(views, 'decrypt', 'decryptSelection'),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     // Menus pass the editor's resource Uri as the first argument: that is not an options object.

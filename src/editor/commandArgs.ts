@@ -67,6 +67,23 @@ export async function secretFromArgs(keys: KeyStore, args: unknown, command: str
   return storedKey(keys, keyName as string);
 }
 
+/**
+ * A row of the Stored Keys view: only a name, never key material. VS Code hands this very object
+ * to the commands of the row's inline and context menus, so they accept it besides `{name}`.
+ */
+export class StoredKeyElement {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * The stored key a command is about: a Stored Keys row (`fromView`: a click in the view, which
+ * confirms what it would confirm interactively) or a `{name}` argument object.
+ */
+export function readStoredKeyArgs(args: unknown, command: string): { name: string; fromView: boolean } {
+  if (args instanceof StoredKeyElement) return { name: args.name, fromView: true };
+  return { name: readNameArgs(args, command).name, fromView: false };
+}
+
 /** `{name, key?}` for the key store's commands. */
 export function readNameArgs(args: unknown, command: string): { name: string; key?: string } {
   if (!isFields(args)) {

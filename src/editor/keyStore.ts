@@ -13,7 +13,7 @@ const HEX_KEY = limits.HEX_KEY_PATTERN;
 
 export class KeyStore {
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires after a key is stored or removed (the sidebar lists names). */
+  /** Fires after a key is stored or removed (the Stored Keys pane and the sidebar list names). */
   readonly onDidChange = this.changed.event;
 
   constructor(

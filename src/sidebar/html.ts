@@ -1,5 +1,7 @@
 /**
- * The sidebar's page: static markup only (labels through vscode.l10n), no data. Values arrive later
+ * The page of one of the sidebar's views (one per operation): that operation's form only, with no
+ * header of its own (VS Code's pane header is the header; a visually hidden h1 names the page for
+ * screen readers). Static markup only (labels through vscode.l10n), no data. Values arrive later
  * as messages and the webview renders them with textContent. Every id comes from DomId in
  * protocol.ts, which the webview reads too. The Content-Security-Policy allows
  * the one stylesheet and the one script (by nonce) and nothing else: no inline style, no fonts,
@@ -13,11 +15,33 @@ import {
   fieldErrorId,
   KEY_SOURCE_IDS,
   type FeedbackId,
+  type Operation,
   type FieldId,
   type KeySourceIds,
 } from '../protocol';
 
-export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** The operation's name: the view's title (package.nls.json has the same words) and the page's h1. */
+export function operationTitle(operation: Operation): string {
+  switch (operation) {
+    case 'generateKey':
+      return vscode.l10n.t('Generate Key');
+    case 'keyPair':
+      return vscode.l10n.t('Key Pair');
+    case 'encrypt':
+      return vscode.l10n.t('Encrypt');
+    case 'decrypt':
+      return vscode.l10n.t('Decrypt');
+  }
+}
+
+const FORMS: Record<Operation, () => string> = {
+  generateKey: generateKeyForm,
+  keyPair: keyPairForm,
+  encrypt: encryptForm,
+  decrypt: decryptForm,
+};
+
+export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, operation: Operation): string {
   // 128 random bits from node:crypto, fresh for every page.
   const nonce = randomBytes(16).toString('base64');
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'sidebar.css'));
@@ -32,15 +56,12 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(styleUri.toString())}">
-<title>Keysmith</title>
+<title>${escapeHtml(operationTitle(operation))}</title>
 </head>
 <body>
-<main id="${DomId.app}" aria-busy="true">
-<h1 class="visually-hidden">Keysmith</h1>
-${generateKeySection()}
-${keyPairSection()}
-${encryptSection()}
-${decryptSection()}
+<main id="${DomId.app}" data-operation="${operation}" aria-busy="true">
+<h1 class="visually-hidden">${escapeHtml(operationTitle(operation))}</h1>
+${FORMS[operation]()}
 </main>
 <script nonce="${nonce}" src="${escapeHtml(scriptUri.toString())}"></script>
 </body>
@@ -96,15 +117,6 @@ function button(
   return `<button type="${type}" id="${id}" class="${kind}">${escapeHtml(label)}</button>`;
 }
 
-function section(id: DomId, title: string, body: string): string {
-  return `<details class="section" id="${id}" open>
-<summary><h2>${escapeHtml(title)}</h2></summary>
-<div class="section-body">
-${body}
-</div>
-</details>`;
-}
-
 /** Status (polite) and form-level error (assertive) lines, plus an indeterminate progress bar. */
 function feedback(prefix: FeedbackId): string {
   const ids = feedbackIds(prefix);
@@ -119,11 +131,8 @@ function feedback(prefix: FeedbackId): string {
  * type in (a read-only textbox), nor a live region: a screen reader reads "API key, sk_…, 256 bits
  * of entropy" when the user reaches it, not 64 hex characters on every change.
  */
-function generateKeySection(): string {
-  return section(
-    DomId.sectionKey,
-    vscode.l10n.t('Generate Key'),
-    `<form id="${DomId.keyForm}" novalidate>
+function generateKeyForm(): string {
+  return `<form id="${DomId.keyForm}" novalidate>
 ${field({
   id: DomId.keyType,
   label: vscode.l10n.t('Type'),
@@ -160,8 +169,7 @@ ${field({
   ${button(DomId.keyCopyJson, vscode.l10n.t('Copy as JSON'))}
 </div>
 ${feedback('key')}
-</form>`,
-  );
+</form>`;
 }
 
 /** A read-only text result (a public key, an envelope): text to select and copy, not a field. */
@@ -170,11 +178,8 @@ function readOnlyText(id: DomId, label: string, rows: number): string {
   <textarea id="${id}" class="value mono" rows="${rows}" readonly spellcheck="false"></textarea>`;
 }
 
-function keyPairSection(): string {
-  return section(
-    DomId.sectionPair,
-    vscode.l10n.t('Key Pair'),
-    `<form id="${DomId.pairForm}" novalidate>
+function keyPairForm(): string {
+  return `<form id="${DomId.pairForm}" novalidate>
 ${field({
   id: DomId.pairAlgorithm,
   label: vscode.l10n.t('Algorithm'),
@@ -221,8 +226,7 @@ ${feedback('pair')}
   ${readOnlyText(DomId.pairPublic, vscode.l10n.t('Public key'), 5)}
   <div class="actions">${button(DomId.pairCopyPublic, vscode.l10n.t('Copy Public Key'))}</div>
 </div>
-</form>`,
-  );
+</form>`;
 }
 
 /** Where the key comes from, for the encrypt or decrypt form. */
@@ -255,11 +259,8 @@ ${field({ id: ids.password, label: vscode.l10n.t('Password'), control: secretInp
 ${confirm}`;
 }
 
-function encryptSection(): string {
-  return section(
-    DomId.sectionEnc,
-    vscode.l10n.t('Encrypt'),
-    `<form id="${DomId.encForm}" novalidate>
+function encryptForm(): string {
+  return `<form id="${DomId.encForm}" novalidate>
 ${keySourceFields(KEY_SOURCE_IDS.enc, vscode.l10n.t('Encrypt with'))}
 <div class="actions">
   ${button(DomId.encSelection, vscode.l10n.t('Encrypt Selection'), 'primary')}
@@ -281,15 +282,11 @@ ${feedback('enc-txt')}
     ${button(DomId.encCopy, vscode.l10n.t('Copy'))}
   </div>
 </div>
-</form>`,
-  );
+</form>`;
 }
 
-function decryptSection(): string {
-  return section(
-    DomId.sectionDec,
-    vscode.l10n.t('Decrypt'),
-    `<form id="${DomId.decForm}" novalidate>
+function decryptForm(): string {
+  return `<form id="${DomId.decForm}" novalidate>
 ${keySourceFields(KEY_SOURCE_IDS.dec, vscode.l10n.t('Decrypt with'))}
 <div class="actions">
   ${button(DomId.decSelection, vscode.l10n.t('Decrypt Selection'), 'primary')}
@@ -314,6 +311,5 @@ ${feedback('dec-txt')}
     ${button(DomId.decClear, vscode.l10n.t('Clear'))}
   </div>
 </div>
-</form>`,
-  );
+</form>`;
 }

@@ -1,14 +1,19 @@
 /**
- * The sidebar webview's entry (bundled for the browser as dist/webview.js). It imports only the
- * protocol and its own modules: no 'vscode', no node. Every message from the host is validated;
- * anything malformed is ignored.
+ * The entry of the sidebar's webview views (bundled for the browser as dist/webview.js, one bundle
+ * for the four views). Each page holds one operation's form, named by the host in the page
+ * (`data-operation` on #app); this script runs that form only. It imports only the protocol and
+ * its own modules: no 'vscode', no node. Every message from the host is validated; anything
+ * malformed is ignored.
  */
 import {
+  ACTION_BUTTONS,
   assertNever,
   DomId,
   KEY_SOURCE_IDS,
+  OPERATIONS,
   parseToWebview,
   type Defaults,
+  type Operation,
   type WebviewStrings,
 } from '../protocol';
 import { RequestClient } from './client';
@@ -32,7 +37,7 @@ const app: App & { strings: WebviewStrings; defaults: Defaults; keyNames: string
   saveState,
 };
 
-/** Only the listed non-secret choices and which sections are collapsed. */
+/** Only the listed non-secret choices of this page's form (see PERSISTED_CONTROLS). */
 function saveState(): void {
   if (!initialised) return;
   const choices: Partial<Record<PersistedControl, string>> = {};
@@ -40,10 +45,7 @@ function saveState(): void {
     const control = document.getElementById(id) as HTMLInputElement | HTMLSelectElement | null;
     if (control && control.value !== '') choices[id] = control.value;
   }
-  const collapsed = [...document.querySelectorAll<HTMLDetailsElement>('details.section')]
-    .filter((section) => !section.open)
-    .map((section) => section.id);
-  vscode.setState({ collapsed, choices });
+  vscode.setState({ choices });
 }
 
 /** The key-source choices, which KeySourceFields restores itself once the key names are known. */
@@ -68,21 +70,33 @@ function restoreChoices(defaults: Defaults): void {
       continue;
     control.value = value;
   }
-  for (const section of document.querySelectorAll<HTMLDetailsElement>('details.section')) {
-    section.open = !saved.collapsed.includes(section.id);
+}
+
+/** The form of this page's operation, as the host wrote it into the page. */
+function createForm(operation: Operation): FormController {
+  switch (operation) {
+    case 'generateKey':
+      return createGenerateKeyForm(app);
+    case 'keyPair':
+      return createKeyPairForm(app);
+    case 'encrypt':
+      return createEncryptForm(app, {
+        kind: saved.choices[DomId.encSource],
+        name: saved.choices[DomId.encKeyName],
+      });
+    case 'decrypt':
+      return createDecryptForm(app, {
+        kind: saved.choices[DomId.decSource],
+        name: saved.choices[DomId.decKeyName],
+      });
+    default:
+      return assertNever(operation);
   }
 }
 
-const forms: FormController[] = [
-  createGenerateKeyForm(app),
-  createKeyPairForm(app),
-  createEncryptForm(app, { kind: saved.choices[DomId.encSource], name: saved.choices[DomId.encKeyName] }),
-  createDecryptForm(app, { kind: saved.choices[DomId.decSource], name: saved.choices[DomId.decKeyName] }),
-];
-
-for (const section of document.querySelectorAll('details.section')) {
-  section.addEventListener('toggle', saveState);
-}
+const pageOperation = byId(DomId.app).dataset.operation;
+const operation = OPERATIONS.find((o) => o === pageOperation) ?? 'generateKey';
+const forms: FormController[] = [createForm(operation)];
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseToWebview(event.data);
@@ -112,6 +126,15 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'error':
       app.client.settle(message);
       return;
+    case 'runAction': {
+      // A title-bar button: press the page's own button, so both run the same code. An action of
+      // another view's form has no button here and is ignored.
+      if (!initialised) return;
+      const button = document.getElementById(ACTION_BUTTONS[message.action]);
+      if (button instanceof HTMLButtonElement && button.getAttribute('aria-disabled') !== 'true')
+        button.click();
+      return;
+    }
     default:
       assertNever(message);
   }

@@ -1,7 +1,11 @@
 /**
  * The webview's handle on VS Code: post messages to the host and keep a small state across
- * reloads. What goes into the state is only the non-secret form choices listed in
- * {@link PERSISTED_CONTROLS} — never a key, a password, a plaintext or a generated value.
+ * reloads. Each view's page has its own state (VS Code keeps one per webview view). What goes into
+ * it is only the non-secret form choices listed in {@link PERSISTED_CONTROLS} — never a key, a
+ * password, a plaintext, an envelope or a generated value.
+ *
+ * setState rather than retainContextWhenHidden: a hidden view's page is then really gone, and
+ * with it whatever secret was typed or shown there; only these choices come back with the view.
  */
 import { DomId, type FromWebviewMessage } from '../protocol';
 
@@ -33,8 +37,6 @@ export const PERSISTED_CONTROLS = [
 export type PersistedControl = (typeof PERSISTED_CONTROLS)[number];
 
 export interface SavedState {
-  /** Which sections are collapsed, by section id. */
-  collapsed: string[];
   choices: Partial<Record<PersistedControl, string>>;
 }
 
@@ -44,13 +46,10 @@ export const vscode: VsCodeApi = acquireVsCodeApi();
 /** The saved state, checked: a state from an older version (or none) gives an empty one. */
 export function loadState(): SavedState {
   const state = vscode.getState();
-  const empty: SavedState = { collapsed: [], choices: {} };
+  const empty: SavedState = { choices: {} };
   if (typeof state !== 'object' || state === null) return empty;
-  const { collapsed, choices } = state as Record<string, unknown>;
-  const result: SavedState = {
-    collapsed: Array.isArray(collapsed) ? collapsed.filter((id): id is string => typeof id === 'string') : [],
-    choices: {},
-  };
+  const { choices } = state as Record<string, unknown>;
+  const result: SavedState = { choices: {} };
   if (typeof choices === 'object' && choices !== null) {
     for (const id of PERSISTED_CONTROLS) {
       const value = (choices as Record<string, unknown>)[id];

@@ -31,7 +31,7 @@ describe('activation', () => {
     await assert.doesNotReject(
       Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.keysmith')),
     );
-    await assert.doesNotReject(Promise.resolve(vscode.commands.executeCommand('keysmith.sidebar.focus')));
+    await assert.doesNotReject(Promise.resolve(vscode.commands.executeCommand('keysmith.generateKey.focus')));
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.no-such-container')),
     );

@@ -1,6 +1,7 @@
 /**
- * The sidebar's protocol and handlers, in the real extension host: messages are fed to the very
- * provider Keysmith registered (activate() hands it to tests), exactly as the webview posts them,
+ * The sidebar views' protocol and handlers, in the real extension host: messages are fed to the
+ * very providers Keysmith registered (activate() hands them to tests; each request to the view
+ * whose form sends it), exactly as the webview posts them,
  * and the replies are checked — plus one real round trip through the webview page itself.
  */
 import assert from 'node:assert/strict';
@@ -11,16 +12,19 @@ import * as vscode from 'vscode';
 import { decrypt, DECRYPT_FAILED_MESSAGE, encrypt, parseEnvelope, serializeEnvelope } from '../../src/core';
 import type { KeysmithTestApi } from '../../src/extension';
 import {
+  OPERATION_REQUESTS,
+  OPERATIONS,
   parseToWebview,
   WEBVIEW_STRING_KEYS,
   type ErrorMessage,
+  type Operation,
   type ReplyError,
   type RequestMessage,
   type RequestType,
   type Results,
   type ToWebviewMessage,
 } from '../../src/protocol';
-import type { SidebarProvider } from '../../src/sidebar/sidebarProvider';
+import type { OperationViewProvider } from '../../src/sidebar/sidebarProvider';
 import { at, closeAllEditors, EXTENSION_ID, notificationsDuring, openEditor } from './helpers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -29,7 +33,14 @@ const STORED_KEY = randomBytes(32).toString('hex');
 const HEX_KEY = randomBytes(32).toString('hex');
 const ENVELOPE = /\{"v":1,"algorithm":"AES-256-GCM",[^{}]*\}/g;
 
-let sidebar: SidebarProvider;
+let views: Record<Operation, OperationViewProvider>;
+
+/** The view whose form sends requests of this type (each view answers only its form's requests). */
+function viewFor(type: RequestType): OperationViewProvider {
+  const operation = OPERATIONS.find((o) => (OPERATION_REQUESTS[o] as readonly RequestType[]).includes(type));
+  assert.ok(operation, `a view sends ${type}`);
+  return views[operation];
+}
 let nextId = 1;
 
 type Params<K extends RequestType> = Omit<Extract<RequestMessage, { type: K }>, 'type' | 'requestId'>;
@@ -37,7 +48,7 @@ type Params<K extends RequestType> = Omit<Extract<RequestMessage, { type: K }>, 
 /** Sends a request as the webview would and returns the reply, which must answer it. */
 async function reply<K extends RequestType>(type: K, params: Params<K>): Promise<ToWebviewMessage> {
   const requestId = nextId++;
-  const answer = await sidebar.handleMessage({ type, requestId, ...params });
+  const answer = await viewFor(type).handleMessage({ type, requestId, ...params });
   assert.ok(answer, `${type} was answered`);
   assert.ok(answer.type === 'result' || answer.type === 'error', `a reply, not ${answer.type}`);
   assert.equal(answer.requestId, requestId);
@@ -85,13 +96,14 @@ function envelopesIn(editor: vscode.TextEditor): string[] {
 function nextPost(
   match: (message: ToWebviewMessage) => boolean,
   timeoutMs = 30_000,
+  view: OperationViewProvider = views.encrypt,
 ): Promise<ToWebviewMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       subscription.dispose();
       reject(new Error(`no matching message was posted within ${timeoutMs} ms`));
     }, timeoutMs);
-    const subscription = sidebar.onDidPostMessage((message) => {
+    const subscription = view.onDidPostMessage((message) => {
       if (!match(message)) return;
       clearTimeout(timer);
       subscription.dispose();
@@ -105,8 +117,9 @@ describe('sidebar: protocol and handlers', () => {
 
   before(async () => {
     const api = (await vscode.extensions.getExtension<KeysmithTestApi>(EXTENSION_ID)!.activate())!;
-    assert.ok(api?.sidebar, 'activate() hands the sidebar provider to the tests');
-    sidebar = api.sidebar;
+    assert.ok(api?.views, 'activate() hands the views’ providers to the tests');
+    views = api.views;
+    assert.deepEqual(Object.keys(views).sort(), [...OPERATIONS].sort());
     // Fast but within the setting's bounds (100,000 is its minimum).
     await config().update('encryption.iterations', 100_000, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('keysmith.removeKey', { name: STORED_NAME });
@@ -126,7 +139,7 @@ describe('sidebar: protocol and handlers', () => {
   it('answers ready with init: key names, setting defaults and strings — no key material', async () => {
     await config().update('apiKey.prefix', 'live', vscode.ConfigurationTarget.Global);
     try {
-      const init = await sidebar.handleMessage({ type: 'ready' });
+      const init = await views.generateKey.handleMessage({ type: 'ready' });
       assert.ok(init && init.type === 'init');
       assert.ok(init.keyNames.includes(STORED_NAME));
       assert.equal(init.defaults.apiKeyPrefix, 'live');
@@ -180,11 +193,41 @@ describe('sidebar: protocol and handlers', () => {
       { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', overwrite: 'yes' } },
     ];
     for (const message of malformed) {
-      assert.equal(
-        await sidebar.handleMessage(message),
-        undefined,
-        JSON.stringify(message) ?? String(message),
-      );
+      for (const operation of OPERATIONS) {
+        assert.equal(
+          await views[operation].handleMessage(message),
+          undefined,
+          `${operation}: ${JSON.stringify(message) ?? String(message)}`,
+        );
+      }
+    }
+    assert.equal(editor.document.getText(), 'keep');
+  });
+
+  it('each view answers only the requests of its own form', async () => {
+    const editor = await openEditor('keep', [at(0, 4)]);
+    const source = { kind: 'key', key: HEX_KEY };
+    const requests: Record<RequestType, unknown> = {
+      generateKey: { type: 'generateKey', requestId: 1, options: { type: 'uuid-v4' } },
+      insertKey: { type: 'insertKey', requestId: 1, key: 'k', options: { type: 'uuid-v4' } },
+      insertText: { type: 'insertText', requestId: 1, text: 'x' },
+      copy: { type: 'copy', requestId: 1, text: 'x' },
+      generateKeyPair: { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', folder: '..' } },
+      encryptSelection: { type: 'encryptSelection', requestId: 1, source },
+      encryptText: { type: 'encryptText', requestId: 1, plaintext: 'x', source },
+      decryptSelection: { type: 'decryptSelection', requestId: 1, source },
+      decryptText: { type: 'decryptText', requestId: 1, envelope: '{}', source },
+    };
+    for (const operation of OPERATIONS) {
+      const own = OPERATION_REQUESTS[operation] as readonly RequestType[];
+      for (const [type, message] of Object.entries(requests) as [RequestType, unknown][]) {
+        if (own.includes(type) || type === 'copy') continue;
+        assert.equal(
+          await views[operation].handleMessage(message),
+          undefined,
+          `${operation} ignores ${type}`,
+        );
+      }
     }
     assert.equal(editor.document.getText(), 'keep');
   });
@@ -630,15 +673,53 @@ describe('sidebar: protocol and handlers', () => {
   it('the real page loads under its CSP, says ready, gets init, and generates a key', async () => {
     // Another container first: a hidden webview view loses its page, so showing it loads it afresh.
     await vscode.commands.executeCommand('workbench.view.explorer');
-    const init = nextPost((m) => m.type === 'init');
-    const generated = nextPost((m) => m.type === 'result' && m.request === 'generateKey');
-    await vscode.commands.executeCommand('keysmith.sidebar.focus');
+    const init = nextPost((m) => m.type === 'init', 30_000, views.generateKey);
+    const generated = nextPost(
+      (m) => m.type === 'result' && m.request === 'generateKey',
+      30_000,
+      views.generateKey,
+    );
+    await vscode.commands.executeCommand('keysmith.generateKey.focus');
     const message = await init;
     assert.ok(message.type === 'init' && message.keyNames.includes(STORED_NAME));
     // The form asks for a first key as soon as it has the defaults: the page's script runs.
     const first = await generated;
     assert.ok(first.type === 'result' && first.request === 'generateKey');
     assert.match((first.result as Results['generateKey']).key, /^sk_[0-9a-f]{64}$/);
+  });
+
+  it('a title-bar command asks its view’s page to press its button: Regenerate gives a new key', async () => {
+    // Shown (the previous test showed it); the command waits for the page when it is not ready.
+    await vscode.commands.executeCommand('keysmith.generateKey.focus');
+    const asked = nextPost((m) => m.type === 'runAction', 30_000, views.generateKey);
+    const regenerated = nextPost(
+      (m) => m.type === 'result' && m.request === 'generateKey',
+      30_000,
+      views.generateKey,
+    );
+    await vscode.commands.executeCommand('keysmith.view.regenerateKey');
+    assert.deepEqual(await asked, { type: 'runAction', action: 'regenerate' });
+    const answer = await regenerated;
+    assert.ok(answer.type === 'result' && answer.request === 'generateKey');
+  });
+
+  it('a title-bar command of a hidden view shows the view first, then runs the action there', async () => {
+    await closeAllEditors();
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    const init = nextPost((m) => m.type === 'init', 30_000, views.decrypt);
+    const asked = nextPost((m) => m.type === 'runAction', 30_000, views.decrypt);
+    // The page starts with a stored key chosen (there is one), so its Decrypt Selection sends the
+    // request, which finds no editor.
+    const answered = nextPost(
+      (m) => (m.type === 'result' || m.type === 'error') && m.request === 'decryptSelection',
+      30_000,
+      views.decrypt,
+    );
+    await vscode.commands.executeCommand('keysmith.view.decryptSelection');
+    await init;
+    assert.deepEqual(await asked, { type: 'runAction', action: 'decryptSelection' });
+    const answer = await answered;
+    assert.ok(answer.type === 'error' && answer.error.code === 'NO_EDITOR', JSON.stringify(answer));
   });
 
   it('the webview’s validator drops malformed host messages', () => {
@@ -666,6 +747,8 @@ describe('sidebar: protocol and handlers', () => {
       { type: 'init', keyNames: [], defaults: {}, strings: {} },
       { type: 'ready' },
       { type: 'constructor' },
+      { type: 'runAction' },
+      { type: 'runAction', action: 'format' },
     ]) {
       assert.equal(parseToWebview(bad), undefined, JSON.stringify(bad));
     }

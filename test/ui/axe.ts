@@ -1,5 +1,5 @@
 /**
- * axe-core in the sidebar's webview. The view's page is the inner frame of VS Code's webview
+ * axe-core in the sidebar's webview views. Each view's page is the inner frame of VS Code's webview
  * (`iframe.webview.ready` → `iframe#active-frame`). Its document is transparent, so axe would judge
  * contrast against white: the side bar's real background is painted on the frame's root first.
  * The page's Content-Security-Policy admits only the script with its nonce, so axe's source is
@@ -23,6 +23,18 @@ export async function webviewFrames(page: Page): Promise<Frame[]> {
     if (frame) frames.push(frame);
   }
   return frames;
+}
+
+/** The inner frame of each Keysmith view on show, by the operation its page names (`#app[data-operation]`). */
+export async function keysmithFrames(page: Page): Promise<{ operation: string; frame: Frame }[]> {
+  const found: { operation: string; frame: Frame }[] = [];
+  for (const frame of await webviewFrames(page)) {
+    const operation = await frame
+      .$eval('#app', (app) => (app as HTMLElement).dataset.operation ?? '')
+      .catch(() => '');
+    if (operation) found.push({ operation, frame });
+  }
+  return found;
 }
 
 /** One violation, short enough to read in an assertion message. */

@@ -12,6 +12,7 @@ import {
   expectNotification,
   newUntitledFile,
   runFromPalette,
+  sidebarView,
   waitForEditorText,
   useWorkbench,
 } from './workbench';
@@ -32,9 +33,9 @@ describe('workbench UI', function () {
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     await item.click();
     await page.locator('.sidebar .composite.title', { hasText: 'Keysmith' }).first().waitFor();
-    // The Toolkit webview view: VS Code's outer frame, then the inner frame holding Keysmith's page,
-    // whose script has run once the first key is on show.
-    const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    // The Generate Key webview view: VS Code's outer frame, then the inner frame holding Keysmith's
+    // page, whose script has run once the first key is on show.
+    const view = await sidebarView(page, 'generateKey');
     await view.locator('#key-form').waitFor();
     await view
       .locator('#key-value')

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Operation } from '../../src/protocol';
 import {
   ROOT,
   ensureHostInstalled,
@@ -167,24 +168,96 @@ export async function expectNotification(page: Page, text: string): Promise<void
   }
 }
 
-/** The sidebar view's page: the webview's outer frame, then VS Code's inner frame that holds our HTML. */
-export function sidebarView(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
+/** The four webview views of the Keysmith container, by operation, with their pane titles. */
+export const VIEW_TITLES: Record<Operation, string> = {
+  generateKey: 'Generate Key',
+  keyPair: 'Key Pair',
+  encrypt: 'Encrypt',
+  decrypt: 'Decrypt',
+};
 
 /**
- * Shows the Keysmith container (clicking its activity-bar item only when it is not already shown)
- * and waits until the view has had its init: the first key is on show.
+ * The page of one of Keysmith's webview views: VS Code's outer frame, then its inner frame that
+ * holds our HTML. Webview frames are not inside their panes in the DOM (VS Code lays them over
+ * the pane), so the outer frame is found by its page (`#app[data-operation]`) and marked with
+ * `data-keysmith-view`. A view that is hidden and shown again gets a new frame: look it up again.
  */
-export async function openSidebarView(page: Page): Promise<FrameLocator> {
+export async function sidebarView(
+  page: Page,
+  operation: Operation,
+  timeoutMs = 30_000,
+): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  const marked = `iframe.webview.ready[data-keysmith-view="${operation}"]`;
+  while (Date.now() < deadline) {
+    if ((await page.locator(marked).count()) > 0) break;
+    for (const outer of await page
+      .locator('iframe.webview.ready:not([data-keysmith-view])')
+      .elementHandles()) {
+      const inner = await (await outer.contentFrame())?.$('iframe#active-frame');
+      const frame = await inner?.contentFrame();
+      const shown = await frame
+        ?.$eval('#app', (app) => (app as HTMLElement).dataset.operation)
+        .catch(() => undefined);
+      if (shown)
+        await outer.evaluate(
+          (element, name) => (element as Element).setAttribute('data-keysmith-view', name),
+          shown,
+        );
+    }
+    if ((await page.locator(marked).count()) > 0) break;
+    await page.waitForTimeout(100);
+  }
+  return page.frameLocator(marked).frameLocator('iframe#active-frame');
+}
+
+/** The pane of one view in the Keysmith container (its header is VS Code's, with the title actions). */
+export function viewPane(page: Page, operation: Operation): Locator {
+  return page.locator('.sidebar .pane', {
+    has: page.locator('.pane-header', { hasText: new RegExp(`^${VIEW_TITLES[operation]}`, 'i') }),
+  });
+}
+
+/** Shows the Keysmith container, clicking its activity-bar item only when it is not already shown. */
+export async function openKeysmithContainer(page: Page): Promise<void> {
   const title = page.locator('.sidebar .composite.title', { hasText: 'Keysmith' });
   if (!(await title.isVisible())) {
     await page.locator('.activitybar [aria-label^="Keysmith"]').first().click();
     await title.first().waitFor();
   }
-  const view = sidebarView(page);
-  await view.locator('#key-value').filter({ hasText: /./ }).waitFor({ timeout: 30_000 });
+}
+
+/** Expands a view's pane when it is collapsed. */
+export async function expandView(page: Page, operation: Operation): Promise<void> {
+  const header = viewPane(page, operation).locator('.pane-header').first();
+  await header.waitFor();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+/**
+ * Shows the Keysmith container with the view of `operation` expanded, and waits until its page has
+ * had its init (it is no longer aria-busy; for Generate Key, the first key is on show).
+ */
+export async function openSidebarView(
+  page: Page,
+  operation: Operation = 'generateKey',
+): Promise<FrameLocator> {
+  await openKeysmithContainer(page);
+  await expandView(page, operation);
+  const view = await sidebarView(page, operation);
+  await view.locator('#app:not([aria-busy])').waitFor({ timeout: 30_000 });
+  if (operation === 'generateKey')
+    await view.locator('#key-value').filter({ hasText: /./ }).waitFor({ timeout: 30_000 });
   return view;
+}
+
+/** Presses one of a view's title-bar buttons (VS Code's action bar in the pane header). */
+export async function clickViewTitleAction(page: Page, operation: Operation, title: string): Promise<void> {
+  const pane = viewPane(page, operation);
+  const header = pane.locator('.pane-header').first();
+  // The actions show while the pane is hovered or focused.
+  await header.hover();
+  await header.locator(`.actions .action-label[aria-label^="${title}"]`).first().click();
 }
 
 /** Drags the sash between the side bar and the editor so the side bar is `width` pixels wide. */
