@@ -338,7 +338,10 @@ describe('sidebar views UI', function () {
     await pairView.locator('#pair-algorithm').selectOption('EC');
     await pairView.locator('#pair-name').fill('ui-title-bar');
     await clickViewTitleAction(page, 'keyPair', 'Save as PEM Files');
-    await pairView.locator('#pair-result').waitFor({ timeout: 30_000 });
+    // The result area still shows the earlier test's pair: wait for this save's own message.
+    await pairView
+      .locator('#pair-status', { hasText: /^Saved .*ui-title-bar_private\.pem/ })
+      .waitFor({ timeout: 30_000 });
     assert.ok(existsSync(path.join(workbench().workspace, 'keys', 'ui-title-bar_public.pem')));
   });
 
