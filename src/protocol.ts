@@ -242,6 +242,7 @@ export const REPLY_ERROR_CODES = [
   'UNSUPPORTED_VERSION',
   'UNSUPPORTED_ALGORITHM',
   'DECRYPT_FAILED',
+  'NOT_TEXT',
   'ABORTED',
   // the editor layer's (those not already above)
   'NO_EDITOR',

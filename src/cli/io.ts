@@ -1,22 +1,151 @@
+import { fstatSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeKeyPairFiles as writeKeyPairFilesSafely } from '../node/keyPairFiles';
-import { CliError } from './cliError';
+import {
+  existingPaths,
+  writeKeyPairFiles as writeKeyPairFilesSafely,
+  writeFileAtomically,
+} from '../node/keyPairFiles';
+import { CliError, IoError } from './cliError';
+
+/** An errno in a few words, with the errno itself for searching: "permission denied (EACCES)". */
+function errnoWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EPIPE: 'the reading end of the pipe was closed',
+    EIO: 'input/output error',
+  };
+  if (code && words[code]) return `${words[code]} (${code})`;
+  const message = error instanceof Error ? error.message : String(error);
+  return code ?? message.split('\n')[0] ?? 'unknown error';
+}
+
+/** The I/O error of reading or writing `what` ("stdin", "stdout", or a file's path). */
+export function ioError(error: unknown, verb: 'read' | 'write', what: string): IoError {
+  if (error instanceof CliError) return error;
+  return new IoError(`cannot ${verb} ${what}: ${errnoWords(error)}`);
+}
+
+/** Where input comes from: stdin, or a file (`--in FILE`). */
+export interface Input {
+  file?: string;
+}
+
+/** How the input is called in messages: "stdin" or the file's path. */
+export function inputName(input: Input): string {
+  return input.file ?? 'stdin';
+}
+
+/**
+ * Reads all of stdin or of a file as bytes, refusing more than `limit` bytes (a CliError with
+ * `tooLarge`) before buffering them all. Anything the system refuses is an IoError naming the file
+ * or stream: a missing file, a folder, no permission, a read error.
+ */
+export async function readInput(input: Input, limit: number, tooLarge: string): Promise<Buffer> {
+  const name = inputName(input);
+  let handle: fs.FileHandle | undefined;
+  try {
+    if (input.file !== undefined) {
+      handle = await fs.open(input.file, 'r');
+      const stat = await handle.stat();
+      if (stat.isDirectory()) throw new IoError(`cannot read ${name}: it is a folder`);
+      if (stat.isFile() && stat.size > limit) throw new CliError(tooLarge);
+    } else if (fstatSync(0).isDirectory()) {
+      // `< folder`: Node's stdin reads a folder as empty, which would pass for empty input.
+      throw new IoError('cannot read stdin: it is a folder');
+    }
+    const source = (
+      handle ? handle.createReadStream({ autoClose: false }) : process.stdin
+    ) as AsyncIterable<Buffer>;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of source) {
+      total += chunk.byteLength;
+      if (total > limit) throw new CliError(tooLarge);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error) {
+    throw ioError(error, 'read', name);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
 
 /** Reads all of stdin as bytes, refusing more than `limit` bytes before buffering them all. */
 export async function readStdin(limit: number, tooLarge: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    total += chunk.byteLength;
-    if (total > limit) throw new CliError(tooLarge);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
+  return readInput({}, limit, tooLarge);
 }
 
-export function writeStdout(data: string | Uint8Array): void {
-  // The exit code is set, not process.exit()ed, so a piped stdout drains fully before Node exits.
-  process.stdout.write(data);
+/**
+ * Writes to stdout and resolves once the data is handed to the system; a failure (EPIPE: the
+ * reader is gone, as with `| head -c1`; ENOSPC on a full disk) rejects with an IoError instead of
+ * crashing. The exit code is set, not process.exit()ed, so a piped stdout drains fully.
+ */
+export function writeStdout(data: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(data, (error) => (error ? reject(ioError(error, 'write', 'stdout')) : resolve()));
+  });
+}
+
+/**
+ * The stream's own 'error' event follows a failed write's callback: without a listener it would be
+ * an uncaught exception (a stack trace, exit 1). The callback has already reported it.
+ */
+export function quietStdoutErrors(): void {
+  process.stdout.on('error', () => undefined);
+}
+
+/** Where output goes: stdout, or a file (`--out FILE`), replaced only with `--force`. */
+export interface Output {
+  file?: string;
+  force: boolean;
+  /** Plaintext: the file is created with mode 0600 exactly. */
+  secret: boolean;
+}
+
+/** Refuses early (before any work) an `--out` file that exists, unless `--force`. */
+export async function checkOutput(output: Output, command: string): Promise<void> {
+  if (output.file === undefined || output.force) return;
+  let existing: string[];
+  try {
+    existing = await existingPaths([output.file]);
+  } catch (error) {
+    throw ioError(error, 'write', output.file);
+  }
+  if (existing.length > 0) throw alreadyExists(command, output.file);
+}
+
+function alreadyExists(command: string, file: string): CliError {
+  return new CliError(
+    `${command}: ${file} already exists; refusing to overwrite it (give --force to replace it)`,
+  );
+}
+
+/**
+ * Writes the output: to stdout, or atomically to the `--out` file (complete under a temporary
+ * name in the same folder, then linked or renamed into place; nothing left behind on failure).
+ */
+export async function writeOutput(output: Output, data: string | Uint8Array, command: string): Promise<void> {
+  if (output.file === undefined) return writeStdout(data);
+  let written: boolean;
+  try {
+    written = await writeFileAtomically(output.file, data, {
+      mode: output.secret ? 0o600 : 0o666,
+      exactMode: output.secret,
+      overwrite: output.force,
+    });
+  } catch (error) {
+    throw ioError(error, 'write', output.file);
+  }
+  if (!written) throw alreadyExists(command, output.file);
 }
 
 /**

@@ -1,13 +1,16 @@
 /**
  * `keysmith`: the core on the command line, so what the editor encrypts, scripts and CI can
  * decrypt. Secrets come only from environment variables (argv is visible to every process).
+ * encrypt and decrypt take and give exact bytes (any, not only UTF-8 text), from stdin or --in,
+ * to stdout or --out (written atomically).
  *
- * Exit codes: 0 success; 1 could not decrypt (nothing on stdout); 2 usage error or malformed input,
- * with one line on stderr naming what is wrong.
+ * Exit codes: 0 success; 1 could not decrypt (nothing on stdout); 2 usage error or malformed input;
+ * 3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file) — with one line on stderr
+ * naming what is wrong (the file or stream for 3), never a stack trace.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
-  decrypt,
+  decryptBytes,
   encrypt,
   envelopeWarnings,
   generateKey,
@@ -22,8 +25,18 @@ import {
   type KeyType,
 } from '../core';
 import { decodeUtf8Strict } from '../core/encoding';
-import { CliError } from './cliError';
-import { readStdin, writeKeyPairFiles, writeStdout } from './io';
+import { CliError, IoError } from './cliError';
+import {
+  checkOutput,
+  inputName,
+  quietStdoutErrors,
+  readInput,
+  writeKeyPairFiles,
+  writeOutput,
+  writeStdout,
+  type Input,
+  type Output,
+} from './io';
 
 const HELP: Record<string, string> = {
   main: `Usage: keysmith <command> [options]
@@ -31,11 +44,13 @@ const HELP: Record<string, string> = {
 Commands:
   generate-key       print an API key, UUID v4, nanoid or hex secret
   generate-keypair   create an RSA or EC key pair as PEM
-  encrypt            stdin -> AES-256-GCM envelope (JSON) on stdout
-  decrypt            envelope on stdin -> plaintext on stdout
+  encrypt            any bytes (stdin or --in) -> AES-256-GCM envelope (JSON) on stdout or --out
+  decrypt            envelope (stdin or --in) -> the plaintext's exact bytes on stdout or --out
 
 Run 'keysmith <command> --help' for a command's options.
-Exit codes: 0 ok, 1 could not decrypt, 2 usage error or malformed input.`,
+Exit codes: 0 ok, 1 could not decrypt (nothing on stdout), 2 usage error or malformed input,
+            3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file).
+Errors are one line on stderr; for 3 it names the file or stream.`,
   'generate-key': `Usage: keysmith generate-key [--type api-key|uuid-v4|nanoid|secret] [--prefix P] [--length N] [--json]
 
   --type     api-key (default): <prefix>_ + 64 hex chars, 256 bits
@@ -56,23 +71,36 @@ Exit codes: 0 ok, 1 could not decrypt, 2 usage error or malformed input.`,
   --json       print the reference API's response object; with --out, the file paths
                instead of the private key`,
   encrypt: `Usage: keysmith encrypt (--key-env VAR | --password-env VAR) [--iterations N] [--pretty]
+                        [--in FILE] [--out FILE [--force]] [--allow-empty]
 
-  Reads the plaintext (exact bytes, UTF-8) from stdin and prints an envelope v1 on stdout.
+  Reads the plaintext (exact bytes: text or binary, at most 64 MiB) from stdin and prints an
+  envelope v1 on stdout.
   --key-env VAR        the environment variable holding a 64-hex-character key
   --password-env VAR   the environment variable holding a password (PBKDF2-HMAC-SHA256)
   --iterations N       PBKDF2 iterations, 1000-10000000 (default 600000); password only
-  --pretty             write the envelope on several lines`,
-  decrypt: `Usage: keysmith decrypt (--key-env VAR | --password-env VAR)
+  --pretty             write the envelope on several lines
+  --in FILE            read the plaintext from FILE instead of stdin
+  --out FILE           write the envelope to FILE (atomically; never replaces a file without --force)
+  --force              with --out: replace FILE if it exists
+  --allow-empty        encrypt empty input (refused by default: it is usually a mistake)
+  Exit codes: 0 ok, 2 usage error (empty input, FILE exists), 3 I/O error.`,
+  decrypt: `Usage: keysmith decrypt (--key-env VAR | --password-env VAR) [--in FILE] [--out FILE [--force]]
 
   Reads an envelope from stdin and writes the plaintext's exact bytes on stdout.
   --key-env VAR        the environment variable holding the 64-hex-character key
   --password-env VAR   the environment variable holding the password
-  Exit code 1 (and nothing on stdout) when the key or password is wrong or the envelope was modified.`,
+  --in FILE            read the envelope from FILE instead of stdin
+  --out FILE           write the plaintext to FILE, mode 0600, atomically (a temporary file in the
+                       same folder, then moved into place); never replaces a file without --force
+  --force              with --out: replace FILE if it exists
+  Exit code 1 (and nothing on stdout or in FILE) when the key or password is wrong or the envelope
+  was modified; 2 usage error or malformed envelope; 3 I/O error.`,
 };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const help: Options = { help: { type: 'boolean', short: 'h' } };
 const secretOptions: Options = { 'key-env': { type: 'string' }, 'password-env': { type: 'string' } };
+const fileOptions: Options = { in: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } };
 
 const COMMANDS: Record<string, { options: Options; run: (values: Values) => Promise<void> }> = {
   'generate-key': {
@@ -96,15 +124,22 @@ const COMMANDS: Record<string, { options: Options; run: (values: Values) => Prom
     run: runGenerateKeyPair,
   },
   encrypt: {
-    options: { ...secretOptions, iterations: { type: 'string' }, pretty: { type: 'boolean' } },
+    options: {
+      ...secretOptions,
+      ...fileOptions,
+      iterations: { type: 'string' },
+      pretty: { type: 'boolean' },
+      'allow-empty': { type: 'boolean' },
+    },
     run: runEncrypt,
   },
-  decrypt: { options: secretOptions, run: runDecrypt },
+  decrypt: { options: { ...secretOptions, ...fileOptions }, run: runDecrypt },
 };
 
 type Values = Record<string, string | boolean | undefined>;
 
 export async function main(argv: string[]): Promise<number> {
+  quietStdoutErrors();
   const [command, ...rest] = argv;
   if (command === undefined) {
     process.stderr.write(`${HELP.main}\n`);
@@ -140,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     if (isKeysmithError(error) && error.code !== 'DECRYPT_FAILED') {
       throw new CliError(`${command}: ${error.message}`);
     }
+    if (error instanceof IoError) throw new IoError(`${command}: ${error.message}`);
     throw error;
   }
   return 0;
@@ -154,7 +190,7 @@ async function runGenerateKey(values: Values): Promise<void> {
   if (values.prefix !== undefined) options.prefix = values.prefix as string;
   if (values.length !== undefined) options.length = parseInteger(values.length as string, '--length');
   const result = generateKey(options);
-  writeStdout(values.json ? `${JSON.stringify(result)}\n` : `${result.key}\n`);
+  await writeStdout(values.json ? `${JSON.stringify(result)}\n` : `${result.key}\n`);
 }
 
 async function runGenerateKeyPair(values: Values): Promise<void> {
@@ -178,17 +214,17 @@ async function runGenerateKeyPair(values: Values): Promise<void> {
   const pair = await generateKeyPair(options);
   const out = values.out as string | undefined;
   if (out === undefined) {
-    writeStdout(values.json ? `${JSON.stringify(pair)}\n` : `${pair.private_key}${pair.public_key}`);
+    await writeStdout(values.json ? `${JSON.stringify(pair)}\n` : `${pair.private_key}${pair.public_key}`);
     return;
   }
   const paths = await writeKeyPairFiles(out, pair.private_key, pair.public_key);
   if (values.json) {
     const { private_key: _privateKey, ...rest } = pair;
-    writeStdout(
+    await writeStdout(
       `${JSON.stringify({ ...rest, private_key_path: paths.privatePath, public_key_path: paths.publicPath })}\n`,
     );
   } else {
-    writeStdout(`${paths.privatePath}\n${paths.publicPath}\n`);
+    await writeStdout(`${paths.privatePath}\n${paths.publicPath}\n`);
   }
 }
 
@@ -199,26 +235,61 @@ async function runEncrypt(values: Values): Promise<void> {
   if (iterations !== undefined && secret.key !== undefined) {
     throw new CliError('encrypt: --iterations applies only to --password-env');
   }
-  const bytes = await readStdin(limits.MAX_PLAINTEXT_BYTES, 'plaintext on stdin is larger than 64 MiB');
-  const plaintext = decodeUtf8Strict(bytes);
-  if (plaintext === undefined) throw new CliError('encrypt: stdin is not valid UTF-8 text');
+  const { input, output } = filesOf(values, 'encrypt', false);
+  await checkOutput(output, 'encrypt');
+  const limit = `plaintext in ${inputName(input)} is larger than 64 MiB`;
+  const plaintext = await readInput(input, limits.MAX_PLAINTEXT_BYTES, limit);
+  // Empty input is nearly always a mistake (a missing file through `cat`, a wrong redirect).
+  if (plaintext.byteLength === 0 && values['allow-empty'] !== true) {
+    throw new CliError(`encrypt: ${inputName(input)} is empty (give --allow-empty to encrypt empty input)`);
+  }
+  // Exact bytes, whatever they are: the envelope is AES-GCM over them (text is its UTF-8).
   const envelope = await encrypt({ plaintext, ...secret, ...(iterations !== undefined && { iterations }) });
+  plaintext.fill(0);
   for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
-  writeStdout(`${serializeEnvelope(envelope, { pretty: values.pretty === true })}\n`);
+  await writeOutput(
+    output,
+    `${serializeEnvelope(envelope, { pretty: values.pretty === true })}\n`,
+    'encrypt',
+  );
 }
 
 async function runDecrypt(values: Values): Promise<void> {
   const secret = readSecretFromEnv(values, 'decrypt');
-  const bytes = await readStdin(
+  const { input, output } = filesOf(values, 'decrypt', true);
+  await checkOutput(output, 'decrypt');
+  const bytes = await readInput(
+    input,
     limits.MAX_ENVELOPE_CHARS,
-    'the envelope on stdin is larger than the 64 MiB limit allows',
+    `the envelope in ${inputName(input)} is larger than the 64 MiB limit allows`,
   );
+  if (bytes.byteLength === 0) throw new CliError(`decrypt: ${inputName(input)} is empty`);
   const text = decodeUtf8Strict(bytes);
-  if (text === undefined) throw new CliError('decrypt: stdin is not valid UTF-8 text');
+  if (text === undefined) throw new CliError(`decrypt: ${inputName(input)} is not valid UTF-8 text`);
   const envelope = parseEnvelope(text.trim());
   for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
-  const { plaintext } = await decrypt({ envelope, ...secret });
-  writeStdout(Buffer.from(plaintext, 'utf8'));
+  // The plaintext's exact bytes, whatever they are (binary data included).
+  const { plaintext } = await decryptBytes({ envelope, ...secret });
+  try {
+    await writeOutput(output, plaintext, 'decrypt');
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
+/** `--in`, `--out` and `--force`; `secret`: the output is plaintext (a file of mode 0600). */
+function filesOf(values: Values, command: string, secret: boolean): { input: Input; output: Output } {
+  const inFile = values.in as string | undefined;
+  const outFile = values.out as string | undefined;
+  if (inFile === '') throw new CliError(`${command}: --in needs a file name`);
+  if (outFile === '') throw new CliError(`${command}: --out needs a file name`);
+  if (values.force === true && outFile === undefined) {
+    throw new CliError(`${command}: --force applies only with --out FILE`);
+  }
+  return {
+    input: inFile === undefined ? {} : { file: inFile },
+    output: { ...(outFile !== undefined && { file: outFile }), force: values.force === true, secret },
+  };
 }
 
 function readSecretFromEnv(values: Values, command: string): { key?: string; password?: string } {
@@ -250,7 +321,7 @@ function parseInteger(text: string, flag: string): number {
 export function reportError(error: unknown): number {
   if (error instanceof CliError) {
     process.stderr.write(`keysmith: ${error.message}\n`);
-    return 2;
+    return error instanceof IoError ? 3 : 2;
   }
   if (isKeysmithError(error)) {
     process.stderr.write(`keysmith: ${error.message}\n`);

@@ -78,6 +78,26 @@ export function aesGcmSealText(
 }
 
 /**
+ * Encrypts exact bytes and returns the ciphertext as base64 text, piece by piece as
+ * {@link aesGcmSealText} does (pieces are multiples of 3 bytes, so their base64 texts join into
+ * the base64 of the whole), without holding the whole ciphertext as bytes.
+ */
+export function aesGcmSealBytes(
+  key: Uint8Array,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+): { ciphertext: string; tag: Buffer } {
+  checkSizes(key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  let ciphertext = '';
+  for (let offset = 0; offset < plaintext.byteLength; offset += BASE64_PIECE_BYTES) {
+    ciphertext += cipher.update(plaintext.subarray(offset, offset + BASE64_PIECE_BYTES)).toString('base64');
+  }
+  if (cipher.final().byteLength !== 0) throw new Error('AES-GCM produced an unexpected length'); // cannot happen: GCM is a stream mode
+  return { ciphertext, tag: cipher.getAuthTag() };
+}
+
+/**
  * Decrypts and authenticates. Plaintext is collected privately and returned only after final()
  * has verified the tag; on failure it is wiped and one opaque DECRYPT_FAILED is thrown.
  */

@@ -1,6 +1,6 @@
 import { aesGcmOpenInPlace } from './aesGcm';
 import { decodeUtf8Strict } from './encoding';
-import { decryptFailed, KeysmithError, throwIfAborted } from './errors';
+import { KeysmithError, notText, throwIfAborted } from './errors';
 import { readEnvelope, type DecodedEnvelope, type Envelope } from './envelope';
 import { deriveKey } from './kdf';
 import { optionalSignal, rejectUnknown, requireObject, itemRunner } from './options';
@@ -29,18 +29,39 @@ export interface DecryptResult {
   algorithm: 'AES-256-GCM';
 }
 
+/** {@link decryptBytes}'s result: the plaintext's exact bytes. */
+export interface DecryptBytesResult {
+  plaintext: Buffer;
+  algorithm: 'AES-256-GCM';
+}
+
 /**
  * Checks an envelope and decrypts it. A malformed envelope gets a specific error naming the
  * field; a wrong key or password, or any tampering, gets one opaque `DECRYPT_FAILED` and no
- * plaintext at all.
+ * plaintext at all. An envelope that opens but holds bytes that are not strict UTF-8 gets
+ * `NOT_TEXT` (the tag verified, so "could not decrypt" would be false); {@link decryptBytes}
+ * returns such bytes.
  *
  * @example const { plaintext } = await decrypt({ envelope: text, key })
  */
 export async function decrypt(options: DecryptOptions): Promise<DecryptResult> {
   const opts = requireObject(options, 'decrypt');
   rejectUnknown(opts, ['envelope', 'key', 'password', 'signal'], 'decrypt');
-  const [result] = await decryptAll(opts, [opts.envelope], false);
-  return result!;
+  const [bytes] = await decryptAll(opts, [opts.envelope], false);
+  return asText([bytes!], false)[0]!;
+}
+
+/**
+ * {@link decrypt} returning the plaintext's exact bytes, whatever they are (for binary data:
+ * the CLI). The caller owns the buffer and may wipe it.
+ *
+ * @example const { plaintext } = await decryptBytes({ envelope: text, key }) // a Buffer
+ */
+export async function decryptBytes(options: DecryptOptions): Promise<DecryptBytesResult> {
+  const opts = requireObject(options, 'decryptBytes');
+  rejectUnknown(opts, ['envelope', 'key', 'password', 'signal'], 'decryptBytes');
+  const [plaintext] = await decryptAll(opts, [opts.envelope], false);
+  return { plaintext: plaintext!, algorithm: 'AES-256-GCM' };
 }
 
 /**
@@ -54,15 +75,47 @@ export async function decryptBatch(options: DecryptBatchOptions): Promise<Decryp
   if (!Array.isArray(opts.envelopes)) {
     throw new KeysmithError('INVALID_ARGUMENT', 'envelopes must be an array.', 'envelopes');
   }
-  return decryptAll(opts, opts.envelopes, true);
+  return asText(await decryptAll(opts, opts.envelopes, true), true);
 }
 
-/** `batch`: errors carry the failing item's `index`. */
+/** {@link decryptBatch} returning each plaintext's exact bytes (all or nothing likewise). */
+export async function decryptBatchBytes(options: DecryptBatchOptions): Promise<DecryptBytesResult[]> {
+  const opts = requireObject(options, 'decryptBatchBytes');
+  rejectUnknown(opts, ['envelopes', 'key', 'password', 'signal'], 'decryptBatchBytes');
+  if (!Array.isArray(opts.envelopes)) {
+    throw new KeysmithError('INVALID_ARGUMENT', 'envelopes must be an array.', 'envelopes');
+  }
+  const plaintexts = await decryptAll(opts, opts.envelopes, true);
+  return plaintexts.map((plaintext) => ({ plaintext, algorithm: 'AES-256-GCM' as const }));
+}
+
+/**
+ * Strict UTF-8 of every plaintext, all or nothing: bytes that are not UTF-8 throw NOT_TEXT (with
+ * the item's index in a batch) and every plaintext is wiped.
+ */
+function asText(plaintexts: Buffer[], batch: boolean): DecryptResult[] {
+  const at = itemRunner(batch);
+  try {
+    return plaintexts.map((bytes, index) =>
+      at(index, () => {
+        const plaintext = decodeUtf8Strict(bytes);
+        // Authentic (the tag verified) but not UTF-8: binary data, not a failure to decrypt.
+        if (plaintext === undefined) throw notText(bytes.byteLength);
+        return { plaintext, algorithm: 'AES-256-GCM' as const };
+      }),
+    );
+  } catch (error) {
+    for (const bytes of plaintexts) bytes.fill(0);
+    throw error;
+  }
+}
+
+/** The plaintexts' bytes, all or nothing. `batch`: errors carry the failing item's `index`. */
 async function decryptAll(
   opts: Record<string, unknown>,
   inputs: readonly unknown[],
   batch: boolean,
-): Promise<DecryptResult[]> {
+): Promise<Buffer[]> {
   const at = itemRunner(batch);
   const secret = readSecret(opts.key, opts.password);
   const signal = optionalSignal(opts.signal);
@@ -81,14 +134,7 @@ async function decryptAll(
         at(index, () => aesGcmOpenInPlace(key, envelope.iv, envelope.ciphertext, envelope.tag)),
       );
     });
-    return plaintexts.map((bytes, index) =>
-      at(index, () => {
-        const plaintext = decodeUtf8Strict(bytes);
-        // Authentic but not UTF-8: not made by an encrypt of text, so treated as not decryptable.
-        if (plaintext === undefined) throw decryptFailed();
-        return { plaintext, algorithm: 'AES-256-GCM' as const };
-      }),
-    );
+    return plaintexts;
   } catch (error) {
     for (const bytes of plaintexts) bytes.fill(0);
     throw error;

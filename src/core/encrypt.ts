@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { aesGcmSealText } from './aesGcm';
+import { aesGcmSealBytes, aesGcmSealText } from './aesGcm';
 import { checkWellFormed } from './encoding';
 import { KeysmithError, throwIfAborted } from './errors';
 import type { Envelope } from './envelope';
@@ -30,17 +30,21 @@ interface EncryptCommon {
 }
 
 export interface EncryptOptions extends EncryptCommon {
-  plaintext: string;
+  /** Text (encrypted as its strict UTF-8) or exact bytes (any, e.g. a binary file). */
+  plaintext: string | Uint8Array;
 }
 
 export interface EncryptBatchOptions extends EncryptCommon {
-  plaintexts: readonly string[];
+  plaintexts: readonly (string | Uint8Array)[];
 }
 
 /**
- * Encrypts text with AES-256-GCM into an envelope (see {@link serializeEnvelope} for its text).
+ * Encrypts text (its UTF-8) or bytes with AES-256-GCM into an envelope (see
+ * {@link serializeEnvelope} for its text). The envelope is the same either way: AES-GCM over
+ * the exact bytes; an envelope of bytes that are not UTF-8 opens only with `decryptBytes`.
  *
  * @example await encrypt({ plaintext: 'hello', key: '00'.repeat(32) })
+ * @example await encrypt({ plaintext: new Uint8Array([0xff, 0x00]), key: '00'.repeat(32) })
  * @example await encrypt({ plaintext: 'hello', password: 'correct horse battery staple' })
  */
 export async function encrypt(options: EncryptOptions): Promise<Envelope> {
@@ -58,7 +62,11 @@ export async function encryptBatch(options: EncryptBatchOptions): Promise<Envelo
   const opts = requireObject(options, 'encryptBatch');
   rejectUnknown(opts, ['plaintexts', 'key', 'password', 'iterations', 'kid', 'signal'], 'encryptBatch');
   if (!Array.isArray(opts.plaintexts)) {
-    throw new KeysmithError('INVALID_ARGUMENT', 'plaintexts must be an array of strings.', 'plaintexts');
+    throw new KeysmithError(
+      'INVALID_ARGUMENT',
+      'plaintexts must be an array of strings or byte arrays.',
+      'plaintexts',
+    );
   }
   return encryptAll(opts, opts.plaintexts, true);
 }
@@ -92,7 +100,7 @@ async function encryptAll(
   const texts = plaintexts.map((plaintext, index) =>
     at(index, () => {
       const text = checkPlaintext(plaintext);
-      checkWellFormed(text, 'plaintext');
+      if (typeof text === 'string') checkWellFormed(text, 'plaintext');
       return text;
     }),
   );
@@ -143,10 +151,19 @@ function checkOptions(opts: Record<string, unknown>): { secret: Secret; signal: 
   return { secret, signal };
 }
 
-/** Type and size of a plaintext; whether it is well formed is checked where it is encoded. */
-function checkPlaintext(plaintext: unknown): string {
+/**
+ * Type and size of a plaintext; whether text is well formed is checked where it is encoded.
+ * Bytes are any bytes.
+ */
+function checkPlaintext(plaintext: unknown): string | Uint8Array {
+  if (plaintext instanceof Uint8Array) {
+    if (plaintext.byteLength > MAX_PLAINTEXT_BYTES) {
+      throw new KeysmithError('PLAINTEXT_TOO_LARGE', 'plaintext is larger than 64 MiB.', 'plaintext');
+    }
+    return plaintext;
+  }
   if (typeof plaintext !== 'string') {
-    throw new KeysmithError('INVALID_PLAINTEXT', 'plaintext must be a string.', 'plaintext');
+    throw new KeysmithError('INVALID_PLAINTEXT', 'plaintext must be a string or a Uint8Array.', 'plaintext');
   }
   // UTF-8 takes 1 to 3 bytes per UTF-16 unit, so the length alone refuses huge text early, and
   // text of at most a third of the limit cannot exceed it (counting bytes costs ~15 ms per 16 MiB).
@@ -159,10 +176,13 @@ function checkPlaintext(plaintext: unknown): string {
   return plaintext;
 }
 
-function seal(key: Buffer, text: string): Pick<Envelope, 'iv' | 'tag' | 'ciphertext'> {
+function seal(key: Buffer, plaintext: string | Uint8Array): Pick<Envelope, 'iv' | 'tag' | 'ciphertext'> {
   // A fresh random 96-bit IV per envelope. NIST SP 800-38D allows 2^32 random IVs per key, far
   // more than a person encrypts by hand; reusing an IV would leak the XOR of two plaintexts.
   const iv = randomBytes(IV_BYTES);
-  const { ciphertext, tag } = aesGcmSealText(key, iv, text, 'plaintext');
+  const { ciphertext, tag } =
+    typeof plaintext === 'string'
+      ? aesGcmSealText(key, iv, plaintext, 'plaintext')
+      : aesGcmSealBytes(key, iv, plaintext);
   return { iv: iv.toString('base64'), tag: tag.toString('base64'), ciphertext };
 }

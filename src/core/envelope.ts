@@ -131,7 +131,8 @@ function checkFields(fields: Map<string, unknown>, guessed = false): DecodedEnve
   }
 
   const ciphertextText: string = require('ciphertext');
-  // Refuse oversize input before decoding anything.
+  // Refuse oversize input before decoding anything (the text's length alone says how many bytes
+  // it can hold); iv, tag and salt are refused by their length in decodeSized, also before decoding.
   const padding = ciphertextText.endsWith('==') ? 2 : ciphertextText.endsWith('=') ? 1 : 0;
   const ciphertextBytes = Math.floor(ciphertextText.length / 4) * 3 - padding;
   if (ciphertextText.length > MAX_CIPHERTEXT_BASE64_CHARS || ciphertextBytes > MAX_PLAINTEXT_BYTES) {
@@ -191,8 +192,21 @@ function unguessed(): never {
   throw new Error('guess did not hold');
 }
 
+/** Length of the padded base64 text of `bytes` bytes: 12 → 16 characters, 16 → 24. */
+export function base64Chars(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
 function decodeSized(text: string, field: string, bytes: number): Buffer {
-  // A short field is refused by length before decoding: 16 bytes are 24 base64 characters.
+  // Refused by its text's length before anything is decoded (or even scanned): an 80 MB salt costs
+  // nothing. Only text of exactly the right length reaches the decoder.
+  const chars = base64Chars(bytes);
+  if (text.length !== chars) {
+    throw malformed(
+      `${field} must be ${bytes} bytes: ${chars} base64 characters (got ${text.length} characters).`,
+      field,
+    );
+  }
   const decoded = decodeBase64Strict(text, field);
   if (decoded.byteLength !== bytes)
     throw malformed(`${field} must be ${bytes} bytes (got ${decoded.byteLength}).`, field);

@@ -30,6 +30,11 @@ export type KeysmithErrorCode =
   | 'UNSUPPORTED_ALGORITHM'
   /** Wrong key, wrong password, or the envelope was modified: which one is not said, on purpose. */
   | 'DECRYPT_FAILED'
+  /**
+   * The envelope opened (its tag verified) but its plaintext is not strict UTF-8, where text is
+   * needed: binary data, for `keysmith decrypt` to a file. `size` holds its length in bytes.
+   */
+  | 'NOT_TEXT'
   | 'ABORTED';
 
 export class KeysmithError extends Error {
@@ -42,13 +47,15 @@ export class KeysmithError extends Error {
     readonly field?: string,
     /** In a batch, the position of the item that failed. */
     readonly index?: number,
+    /** NOT_TEXT: how many bytes the plaintext has (its length, which the ciphertext shows anyway). */
+    readonly size?: number,
   ) {
     super(message);
   }
 
   /** The same error, marked with the position of the batch item it came from. */
   atIndex(index: number): KeysmithError {
-    return new KeysmithError(this.code, this.message, this.field, index);
+    return new KeysmithError(this.code, this.message, this.field, index, this.size);
   }
 }
 
@@ -62,6 +69,20 @@ export const DECRYPT_FAILED_MESSAGE =
 
 export function decryptFailed(): KeysmithError {
   return new KeysmithError('DECRYPT_FAILED', DECRYPT_FAILED_MESSAGE);
+}
+
+/**
+ * The tag verified, so "could not decrypt" would be false: the envelope holds bytes that are not
+ * UTF-8 text (made by the CLI from a binary file, or by another AES-GCM library).
+ */
+export function notText(size: number): KeysmithError {
+  return new KeysmithError(
+    'NOT_TEXT',
+    `The envelope holds ${size} bytes of binary data, not text; decrypt it with \`keysmith decrypt\` to a file.`,
+    undefined,
+    undefined,
+    size,
+  );
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

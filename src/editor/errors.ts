@@ -97,13 +97,19 @@ export type ItemNoun = (n: number) => string;
  */
 export function indexedAmong(count: number, error: unknown): unknown {
   return count <= 1 && isKeysmithError(error) && error.index !== undefined
-    ? new KeysmithError(error.code, error.message, error.field)
+    ? new KeysmithError(error.code, error.message, error.field, undefined, error.size)
     : error;
 }
 
-const FIXED_MESSAGES: Partial<Record<KeysmithErrorCode, () => string>> = {
+const FIXED_MESSAGES: Partial<Record<KeysmithErrorCode, (error: KeysmithError) => string>> = {
   DECRYPT_FAILED: () =>
     vscode.l10n.t('Could not decrypt: the key or password is wrong, or the envelope was modified.'),
+  // The tag verified: the envelope is fine, it just holds bytes that are not text.
+  NOT_TEXT: (error) =>
+    vscode.l10n.t(
+      'The envelope holds {0} bytes of binary data, not text; decrypt it with `keysmith decrypt` to a file.',
+      error.size ?? 0,
+    ),
   ABORTED: () => vscode.l10n.t('The operation was cancelled.'),
   PLAINTEXT_TOO_LARGE: () => vscode.l10n.t('The text is larger than the 64 MiB Keysmith encrypts.'),
   ENVELOPE_TOO_LARGE: () => vscode.l10n.t('The envelope is larger than the 64 MiB limit allows.'),
@@ -129,7 +135,7 @@ export function describeFailure(error: unknown, items?: ItemNoun): Described {
     return { code: error.code, sentence: error.message, field: error.field, ownWords: true };
   }
   if (isKeysmithError(error)) {
-    const text = FIXED_MESSAGES[error.code]?.() ?? error.message;
+    const text = FIXED_MESSAGES[error.code]?.(error) ?? error.message;
     const indexed = items !== undefined && error.index !== undefined;
     return {
       code: error.code,

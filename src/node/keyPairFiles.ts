@@ -175,13 +175,40 @@ function temporaryName(finalPath: string, kind: 'tmp' | 'old'): string {
   );
 }
 
+/**
+ * Writes one file the same way as the key files: complete under a temporary name in the same
+ * folder (created with `mode`, then set to exactly `mode` when `exactMode`), then linked into place
+ * (no overwrite: false when something is there already) or renamed over the old one (overwrite).
+ * On any failure nothing is left behind: the temporary file is removed, the old file untouched.
+ */
+export async function writeFileAtomically(
+  finalPath: string,
+  content: string | Uint8Array,
+  options: { mode: number; exactMode: boolean; overwrite: boolean },
+): Promise<boolean> {
+  const temp = await writeTemporary(finalPath, content, options.mode);
+  try {
+    if (options.exactMode) await fs.chmod(temp, options.mode); // umask could only take bits away
+    const placed = await place(temp, finalPath, options.overwrite);
+    if (placed === 'exists') return false;
+    if (placed.backup) await fs.rm(placed.backup, { force: true }).catch(() => undefined);
+    return true;
+  } finally {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
 /** A new file next to `finalPath` holding all of `content`, flushed to disk. */
-async function writeTemporary(finalPath: string, content: string, mode: number): Promise<string> {
+async function writeTemporary(
+  finalPath: string,
+  content: string | Uint8Array,
+  mode: number,
+): Promise<string> {
   const temp = temporaryName(finalPath, 'tmp');
   // 'wx': never open something that is already there (a planted file or symlink).
   const handle = await fs.open(temp, 'wx', mode);
   try {
-    await handle.writeFile(content, 'utf8');
+    await (typeof content === 'string' ? handle.writeFile(content, 'utf8') : handle.writeFile(content));
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);

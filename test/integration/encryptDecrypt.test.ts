@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { DECRYPT_FAILED_MESSAGE, parseEnvelope } from '../../src/core';
+import { DECRYPT_FAILED_MESSAGE, encrypt, parseEnvelope, serializeEnvelope } from '../../src/core';
 import { closeAllEditors, notificationsDuring, openEditor } from './helpers';
 
 const KEY = randomBytes(32).toString('hex');
@@ -196,6 +196,25 @@ describe('encrypt and decrypt selection', () => {
       shown: [`error: Keysmith: envelope 1: ${DECRYPT_FAILED_MESSAGE} Nothing was changed.`],
     });
     assert.equal(editor.document.getText(), encrypted);
+  });
+
+  it('NOT_TEXT: decrypting an envelope of binary (non-UTF-8) bytes says so and changes nothing', async () => {
+    const bytes = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc3]);
+    const envelope = serializeEnvelope(await encrypt({ plaintext: bytes, key: KEY }));
+    const original = `token: ${envelope}\n`;
+    const editor = await openEditor(original);
+    select(editor, envelope);
+    const outcome = await notificationsDuring(() =>
+      runWithoutPrompt<boolean>('keysmith.decryptSelection', { key: KEY }),
+    );
+    assert.deepEqual(outcome, {
+      value: false,
+      shown: [
+        'error: Keysmith: The envelope holds 5 bytes of binary data, not text; decrypt it with `keysmith decrypt` to a file. Nothing was changed.',
+      ],
+    });
+    assert.doesNotMatch(outcome.shown.join('\n'), /Could not decrypt/);
+    assert.equal(editor.document.getText(), original);
   });
 
   it('bad arguments are refused without prompting and change nothing', async () => {

@@ -405,6 +405,18 @@ describe('sidebar: protocol and handlers', () => {
     assert.equal(again.plaintext, plaintext);
   });
 
+  it('decryptText of an envelope of binary (non-UTF-8) bytes replies NOT_TEXT, not DECRYPT_FAILED', async () => {
+    const envelope = serializeEnvelope(
+      await encrypt({ plaintext: Buffer.from([0xff, 0x00, 0xfe]), key: HEX_KEY }),
+    );
+    const error = await failure('decryptText', { envelope, source: { kind: 'key', key: HEX_KEY } });
+    assert.deepEqual(error, {
+      code: 'NOT_TEXT',
+      message:
+        'The envelope holds 3 bytes of binary data, not text; decrypt it with `keysmith decrypt` to a file.',
+    });
+  });
+
   it('a wrong password or key is DECRYPT_FAILED with no plaintext; a damaged envelope names its field', async () => {
     const plaintext = `secret-${randomBytes(8).toString('hex')}`;
     const { envelope } = await result('encryptText', {

@@ -201,7 +201,8 @@ describe('CLI', function () {
     };
     for (const [name, text] of Object.entries(texts)) {
       it(`round-trips exact bytes with a key: ${name}`, () => {
-        const encrypted = cli(['encrypt', '--key-env', 'KS_KEY'], text);
+        // Empty input needs --allow-empty since issue 10 (refused by default: usually a mistake).
+        const encrypted = cli(['encrypt', '--key-env', 'KS_KEY', '--allow-empty'], text);
         assert.equal(encrypted.status, 0, encrypted.stderr);
         const envelope = encrypted.stdout.toString();
         assert.match(
@@ -306,11 +307,11 @@ describe('CLI', function () {
         /encrypted with a key, not a password/,
       );
     });
-    it('refuses stdin that is not UTF-8 text', () => {
-      assertUsageError(
-        cli(['encrypt', '--key-env', 'KS_KEY'], Buffer.from([0xff, 0xfe, 0x00])),
-        /stdin is not valid UTF-8/,
-      );
+    it('encrypts stdin that is not UTF-8 text, as exact bytes (refused before issue 10)', () => {
+      const bytes = Buffer.from([0xff, 0xfe, 0x00]);
+      const encrypted = cli(['encrypt', '--key-env', 'KS_KEY'], bytes);
+      assert.equal(encrypted.status, 0, encrypted.stderr);
+      assert.deepEqual(cli(['decrypt', '--key-env', 'KS_KEY'], encrypted.stdout).stdout, bytes);
     });
     it('refuses plaintext over 64 MiB before encrypting', () => {
       const run = cli(['encrypt', '--key-env', 'KS_KEY'], Buffer.alloc(64 * 1024 * 1024 + 1, 0x61));

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import {
   decrypt,
   decryptBatch,
+  decryptBytes,
   DECRYPT_FAILED_MESSAGE,
   encrypt,
   encryptBatch,
@@ -325,14 +326,18 @@ describe('encrypt / decrypt', () => {
       await expectDecryptFailed(() => decrypt({ envelope: passwordEnvelope, password: OTHER_PASSWORD }));
     });
 
-    it('an authentic envelope whose plaintext is not UTF-8 (not made from text)', async () => {
+    it('not tampering: an authentic envelope whose plaintext is not UTF-8 → NOT_TEXT (issue 10), bytes via decryptBytes', async () => {
       const key = randomBytes(32);
       for (const bytes of [Buffer.of(0xff), Buffer.of(0x61, 0xc0, 0xaf), Buffer.of(0xed, 0xa0, 0x80)]) {
         const envelope = sealIndependently(key, bytes);
-        await expectDecryptFailed(
+        const error = await expectRejection(
           () => decrypt({ envelope, key: key.toString('hex') }),
+          'NOT_TEXT',
+          undefined,
           [key.toString('hex')],
         );
+        assert.equal(error.size, bytes.byteLength);
+        assert.deepEqual((await decryptBytes({ envelope, key: key.toString('hex') })).plaintext, bytes);
       }
     });
   });
@@ -447,8 +452,9 @@ describe('encrypt / decrypt', () => {
       }
     });
 
-    it('a plaintext that is not a string → INVALID_PLAINTEXT', async () => {
-      for (const plaintext of [undefined, null, 42, Buffer.from('x'), ['x']]) {
+    it('a plaintext that is neither a string nor a Uint8Array → INVALID_PLAINTEXT', async () => {
+      // (A Buffer is a Uint8Array: since issue 10 it is encrypted as exact bytes; test/unit/bytes.test.ts.)
+      for (const plaintext of [undefined, null, 42, new ArrayBuffer(1), ['x']]) {
         await expectRejection(() => enc({ plaintext, key: KEY }), 'INVALID_PLAINTEXT', 'plaintext');
       }
     });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { envelopeWarnings, KeysmithError, limits, parseEnvelope, serializeEnvelope } from '../../src/core';
 import type { Envelope } from '../../src/core';
+import { readEnvelope } from '../../src/core/envelope';
 
 const b64 = (bytes: number, fill = 0x5a) => Buffer.alloc(bytes, fill).toString('base64');
 
@@ -586,6 +587,116 @@ describe('envelope v1', () => {
     it('works on a parsed envelope', () => {
       const text = json(withField(PASSWORD_MODE, 'iterations', '1000'));
       assert.equal(envelopeWarnings(parseEnvelope(text)).length, 1);
+    });
+  });
+
+  describe('lengths before decoding (issue 10)', () => {
+    const HUGE = 80_000_000; // 80 MB of valid base64 digits: decoding it would allocate 60 MB
+
+    /**
+     * Runs `read` while recording every Buffer allocation and every base64 write the decoder could
+     * make: evidence, without timing, that nothing of the huge field was decoded.
+     */
+    function watchingDecodes(read: () => void): { largestAllocation: number; base64Chars: number } {
+      const seen = { largestAllocation: 0, base64Chars: 0 };
+      const originals = {
+        allocUnsafe: Buffer.allocUnsafe,
+        allocUnsafeSlow: Buffer.allocUnsafeSlow,
+        alloc: Buffer.alloc,
+        from: Buffer.from,
+        write: Buffer.prototype.write,
+      };
+      const record = (size: unknown) => {
+        if (typeof size === 'number') seen.largestAllocation = Math.max(seen.largestAllocation, size);
+      };
+      const patched = Buffer as unknown as Record<string, (...args: unknown[]) => unknown>;
+      patched.allocUnsafe = (size: unknown) => (record(size), originals.allocUnsafe(size as number));
+      patched.allocUnsafeSlow = (size: unknown) => (record(size), originals.allocUnsafeSlow(size as number));
+      patched.alloc = (size: unknown, ...rest: unknown[]) => (
+        record(size),
+        (originals.alloc as (...a: unknown[]) => Buffer)(size, ...rest)
+      );
+      patched.from = (value: unknown, ...rest: unknown[]) => {
+        if (typeof value === 'string') record(value.length);
+        return (originals.from as (...a: unknown[]) => Buffer)(value, ...rest);
+      };
+      Buffer.prototype.write = function (this: Buffer, text: string, ...rest: unknown[]) {
+        if (rest.includes('base64')) seen.base64Chars += text.length;
+        return (originals.write as (...a: unknown[]) => number).call(this, text, ...rest);
+      } as typeof Buffer.prototype.write;
+      try {
+        read();
+      } finally {
+        Object.assign(Buffer, {
+          allocUnsafe: originals.allocUnsafe,
+          allocUnsafeSlow: originals.allocUnsafeSlow,
+          alloc: originals.alloc,
+          from: originals.from,
+        });
+        Buffer.prototype.write = originals.write;
+      }
+      return seen;
+    }
+
+    it('the spy sees a decode: a valid envelope writes its base64 through it', () => {
+      const seen = watchingDecodes(() => parseEnvelope(json(PASSWORD_MODE)));
+      assert.ok(seen.base64Chars >= IV.length + TAG.length + SALT.length, 'the control decodes');
+    });
+
+    const cases: Array<[string, Pair[], number, number]> = [
+      ['iv', KEY_MODE, 12, 16],
+      ['tag', KEY_MODE, 16, 24],
+      ['salt', PASSWORD_MODE, 16, 24],
+    ];
+    for (const [field, base, bytes, chars] of cases) {
+      it(`an 80 MB ${field} is refused by its length (${chars} characters) and never decoded`, () => {
+        const huge = 'A'.repeat(HUGE);
+        for (const input of [
+          () => parseEnvelope(json(withField(base, field, str(huge)))),
+          () => readEnvelope({ ...(base === KEY_MODE ? KEY_ENVELOPE : PASSWORD_ENVELOPE), [field]: huge }),
+        ]) {
+          let caught: unknown;
+          const seen = watchingDecodes(() => {
+            try {
+              input();
+            } catch (error) {
+              caught = error;
+            }
+          });
+          assert.ok(caught instanceof KeysmithError, String(caught));
+          assert.equal(caught.code, 'MALFORMED_ENVELOPE');
+          assert.equal(caught.field, field);
+          assert.equal(
+            caught.message,
+            `${field} must be ${bytes} bytes: ${chars} base64 characters (got ${HUGE} characters).`,
+          );
+          assert.ok(seen.largestAllocation < 1024 * 1024, `allocated ${seen.largestAllocation} bytes`);
+          assert.ok(seen.base64Chars < 1024, `decoded ${seen.base64Chars} base64 characters`);
+        }
+      });
+      it(`a ${field} one character off (${chars - 4}, ${chars + 4}) is refused by its length too`, () => {
+        for (const n of [chars - 4, chars + 4, 0]) {
+          const error = expectMalformed(json(withField(base, field, str('A'.repeat(n)))), field);
+          assert.match(error.message, new RegExp(`got ${n} characters`));
+        }
+      });
+    }
+
+    it('a ciphertext longer than the 64 MiB limit allows is refused before decoding (object input)', () => {
+      const huge = 'A'.repeat(limits.MAX_CIPHERTEXT_BASE64_CHARS + 4);
+      let caught: unknown;
+      const seen = watchingDecodes(() => {
+        try {
+          readEnvelope({ ...KEY_ENVELOPE, ciphertext: huge });
+        } catch (error) {
+          caught = error;
+        }
+      });
+      assert.ok(caught instanceof KeysmithError, String(caught));
+      assert.equal(caught.code, 'ENVELOPE_TOO_LARGE');
+      assert.equal(caught.field, 'ciphertext');
+      assert.ok(seen.largestAllocation < 1024 * 1024, `allocated ${seen.largestAllocation} bytes`);
+      assert.equal(seen.base64Chars, 0);
     });
   });
 });

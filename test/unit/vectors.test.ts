@@ -4,7 +4,7 @@
  * cryptsetup PBKDF2-HMAC-SHA256, and the NFC rule of the README's password mode.
  */
 import assert from 'node:assert/strict';
-import { decrypt, DECRYPT_FAILED_MESSAGE, encrypt, KeysmithError } from '../../src/core';
+import { decrypt, decryptBytes, DECRYPT_FAILED_MESSAGE, encrypt, KeysmithError } from '../../src/core';
 import { aesGcmOpen, aesGcmSeal } from '../../src/core/aesGcm';
 import { passwordBytes, pbkdf2Sha256 } from '../../src/core/kdf';
 import wycheproofGcm from '../vectors/wycheproof/aes_gcm_256_iv96_tag128.json';
@@ -124,8 +124,18 @@ describe('third-party vectors', () => {
     }
 
     for (const t of binaryCases) {
-      it(`${gcmName(t)}: authentic but not UTF-8, decrypt rejects with DECRYPT_FAILED (strict UTF-8)`, async () => {
-        await assert.rejects(decrypt({ envelope: envelopeOf(t), key: t.key }), isDecryptFailed);
+      it(`${gcmName(t)}: authentic but not UTF-8, decrypt rejects with NOT_TEXT; decryptBytes gives the msg`, async () => {
+        const size = hex(t.msg).byteLength;
+        await assert.rejects(
+          decrypt({ envelope: envelopeOf(t), key: t.key }),
+          (error: unknown) =>
+            error instanceof KeysmithError &&
+            error.code === 'NOT_TEXT' &&
+            error.size === size &&
+            error.message.includes(`holds ${size} bytes of binary data`),
+        );
+        const { plaintext } = await decryptBytes({ envelope: envelopeOf(t), key: t.key });
+        assert.deepEqual(plaintext, hex(t.msg));
       });
     }
 
