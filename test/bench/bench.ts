@@ -5,9 +5,11 @@
  *
  * Sections: the envelope pipeline at 16 MiB and 1 MiB (vs (a) the plainest node:crypto code and
  * (b) the floor of unavoidable parts), one password derivation, a batch of 100, 100,000 keys of
- * each type, the event loop's longest stall during RSA-4096 + PBKDF2, and peak memory per MiB.
+ * each type, the event loop's longest stall during RSA-4096 + PBKDF2, peak memory per MiB, and
+ * whole processes: the CLI against a Python `cryptography` script, its start-up and its peak memory
+ * (test/bench/cli.ts).
  *
- * Flags: --quick (fewer rounds), --only=envelope,password,keys,stall,memory (just those sections).
+ * Flags: --quick (fewer rounds), --only=envelope,password,keys,stall,memory,cli (just those sections).
  * The table goes to stdout, progress and per-part details to stderr. The machine's other load
  * shows up in the numbers: run it on a quiet machine, and compare ratios, not times.
  */
@@ -28,6 +30,7 @@ import {
   serializeEnvelope,
   type GenerateKeyOptions,
 } from '../../src/core';
+import { cliNotes, cliSection } from './cli';
 import { decryptFloor, encryptFloor, plainDecrypt, plainEncrypt, type FloorParts } from './baselines';
 import { best, gc, median, ms, printTable, ratioRow, rows, timeGroup, x, type Job } from './harness';
 import { measureInChild, measureJob, type MemoryJob, type MemoryResult } from './memory';
@@ -37,7 +40,7 @@ const MiB = 1024 * 1024;
 const PASSWORD = 'correct horse battery staple';
 const ITERATIONS = 600_000;
 const quick = process.argv.includes('--quick');
-/** `--only=envelope,password,keys,stall,memory` runs just those sections. */
+/** `--only=envelope,password,keys,stall,memory,cli` runs just those sections. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -357,6 +360,10 @@ async function main(): Promise<void> {
     log('memory…');
     await memorySection(16 * MiB);
   }
+  if (wanted('cli')) {
+    log('whole processes: the CLI against Python cryptography…');
+    cliSection(16 * MiB, quick ? 3 : 11, log);
+  }
   printTable(
     `Keysmith core benchmark — Node ${process.version}, medians of interleaved runs, ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
@@ -366,6 +373,10 @@ async function main(): Promise<void> {
         'Cold, each run straight after the other job (memory faulted in afresh, not a goal):',
     );
     for (const note of coldNotes) console.log(`  ${note}`);
+  }
+  if (cliNotes.length > 0) {
+    console.log("\nWhere the CLI's whole-process time goes (medians from the rows above):");
+    for (const note of cliNotes) console.log(`  ${note}`);
   }
 }
 
