@@ -1,4 +1,4 @@
-import { fstatSync, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import {
   existingPaths,
@@ -47,36 +47,82 @@ export function inputName(input: Input): string {
  * Reads all of stdin or of a file as bytes, refusing more than `limit` bytes (a CliError with
  * `tooLarge`) before buffering them all. Anything the system refuses is an IoError naming the file
  * or stream: a missing file, a folder, no permission, a read error.
+ *
+ * Speed: read with readSync into one buffer (sized from fstat for a regular file, grown by
+ * doubling otherwise) rather than `for await` over 64 KiB stream chunks and a final concat: for
+ * 16 MiB that saves the copy (~11–16 ms) and the thread-pool round trips. A non-blocking
+ * descriptor (EAGAIN: a pipe some other process made non-blocking) falls back to the stream.
  */
 export async function readInput(input: Input, limit: number, tooLarge: string): Promise<Buffer> {
   const name = inputName(input);
-  let handle: fs.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    if (input.file !== undefined) {
-      handle = await fs.open(input.file, 'r');
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw new IoError(`cannot read ${name}: it is a folder`);
-      if (stat.isFile() && stat.size > limit) throw new CliError(tooLarge);
-    } else if (fstatSync(0).isDirectory()) {
+    fd = input.file !== undefined ? openSync(input.file, 'r') : 0;
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) {
       // `< folder`: Node's stdin reads a folder as empty, which would pass for empty input.
-      throw new IoError('cannot read stdin: it is a folder');
+      throw new IoError(`cannot read ${name}: it is a folder`);
     }
-    const source = (
-      handle ? handle.createReadStream({ autoClose: false }) : process.stdin
-    ) as AsyncIterable<Buffer>;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of source) {
-      total += chunk.byteLength;
-      if (total > limit) throw new CliError(tooLarge);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, total);
+    if (input.file !== undefined && stat.isFile() && stat.size > limit) throw new CliError(tooLarge);
+    // One byte more than a regular file's size, so its end is seen without growing the buffer.
+    const size = stat.isFile() ? Math.max(Math.min(stat.size, limit) + 1, 64 * 1024) : 1024 * 1024;
+    return await readAll(fd, Buffer.allocUnsafe(Math.min(size, limit + 1)), limit, tooLarge);
   } catch (error) {
     throw ioError(error, 'read', name);
   } finally {
-    await handle?.close().catch(() => undefined);
+    if (fd !== undefined && fd !== 0) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing was written through it; a failed close loses nothing.
+      }
+    }
   }
+}
+
+/** Reads `fd` to its end into `buffer`, grown (by doubling, to at most `limit` + 1) as needed. */
+async function readAll(fd: number, buffer: Buffer, limit: number, tooLarge: string): Promise<Buffer> {
+  let total = 0;
+  for (;;) {
+    if (total === buffer.byteLength) {
+      if (total > limit) throw new CliError(tooLarge);
+      const grown = Buffer.allocUnsafe(Math.min(buffer.byteLength * 2, limit + 1));
+      buffer.copy(grown, 0, 0, total);
+      buffer.fill(0);
+      buffer = grown;
+    }
+    let count: number;
+    try {
+      count = readSync(fd, buffer, total, buffer.byteLength - total, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      return readRestFromStream(fd, buffer.subarray(0, total), limit, tooLarge);
+    }
+    if (count === 0) break;
+    total += count;
+  }
+  if (total > limit) throw new CliError(tooLarge);
+  return buffer.subarray(0, total);
+}
+
+/** The rest of a non-blocking descriptor, through Node's stream (which waits for it in libuv). */
+async function readRestFromStream(
+  fd: number,
+  head: Buffer,
+  limit: number,
+  tooLarge: string,
+): Promise<Buffer> {
+  const source = (
+    fd === 0 ? process.stdin : createReadStream('', { fd, autoClose: false })
+  ) as AsyncIterable<Buffer>;
+  const chunks: Buffer[] = [head];
+  let total = head.byteLength;
+  for await (const chunk of source) {
+    total += chunk.byteLength;
+    if (total > limit) throw new CliError(tooLarge);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** Reads all of stdin as bytes, refusing more than `limit` bytes before buffering them all. */

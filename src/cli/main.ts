@@ -20,6 +20,7 @@ import {
   limits,
   parseEnvelope,
   serializeEnvelope,
+  type Envelope,
   type GenerateKeyOptions,
   type GenerateKeyPairOptions,
   type KeyType,
@@ -247,11 +248,29 @@ async function runEncrypt(values: Values): Promise<void> {
   const envelope = await encrypt({ plaintext, ...secret, ...(iterations !== undefined && { iterations }) });
   plaintext.fill(0);
   for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
-  await writeOutput(
-    output,
-    `${serializeEnvelope(envelope, { pretty: values.pretty === true })}\n`,
-    'encrypt',
-  );
+  await writeOutput(output, envelopeBytes(envelope, values.pretty === true), 'encrypt');
+}
+
+/**
+ * The envelope's text and a newline, as UTF-8 bytes. Speed: the ciphertext (base64, so ASCII;
+ * ~22 MiB for 16 MiB of plaintext) is copied in as latin1 — the same bytes — rather than through
+ * Buffer.from(text, 'utf8') over the whole envelope, which costs ~40 ms per 16 MiB here (V8's
+ * UTF-8 writer on a rope) against ~20 ms; only the few fields around it go through UTF-8.
+ */
+function envelopeBytes(envelope: Envelope, pretty: boolean): Buffer {
+  const shell = serializeEnvelope({ ...envelope, ciphertext: '' }, { pretty });
+  const key = shell.lastIndexOf('"ciphertext":');
+  const at = key < 0 ? -1 : shell.indexOf('""', key) + 1;
+  if (at <= 0) return Buffer.from(`${serializeEnvelope(envelope, { pretty })}\n`, 'utf8');
+  const head = shell.slice(0, at);
+  const tail = `${shell.slice(at)}\n`;
+  const ciphertext = envelope.ciphertext;
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  const out = Buffer.allocUnsafe(headBytes + ciphertext.length + Buffer.byteLength(tail, 'utf8'));
+  let written = out.write(head, 0, 'utf8');
+  written += out.write(ciphertext, written, 'latin1');
+  written += out.write(tail, written, 'utf8');
+  return out.subarray(0, written);
 }
 
 async function runDecrypt(values: Values): Promise<void> {

@@ -180,7 +180,14 @@ async function ensureNpmPackage(pkg: NpmPackage, log: Log): Promise<void> {
   if (installed(pkg)) return log(`${what}: present`);
   const prefix = path.join(HOST_CACHE, pkg.folder);
   // Whatever is there is left over from a failed or older install: start from nothing.
-  rmSync(prefix, { recursive: true, force: true });
+  try {
+    rmSync(prefix, { recursive: true, force: true, maxRetries: 3 });
+  } catch (error) {
+    throw new HostInstallError(
+      `installing ${what}: could not remove the earlier, unfinished install in ${prefix}` +
+        ` (${(error as NodeJS.ErrnoException).code ?? String(error)}); is another install running? Remove it and run the command again.`,
+    );
+  }
   mkdirSync(prefix, { recursive: true });
   writeFileSync(path.join(prefix, 'package.json'), '{"private":true}\n');
   const logFile = path.join(LOG_DIR, `${pkg.folder}-install.log`);
