@@ -10,7 +10,6 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
-  decryptBytes,
   encrypt,
   envelopeWarnings,
   generateKey,
@@ -18,14 +17,15 @@ import {
   isKeysmithError,
   KEY_TYPES,
   limits,
-  parseEnvelope,
   serializeEnvelope,
   type Envelope,
   type GenerateKeyOptions,
   type GenerateKeyPairOptions,
   type KeyType,
 } from '../core';
+import { decryptReadEnvelope } from '../core/decrypt';
 import { decodeUtf8Strict } from '../core/encoding';
+import { readEnvelope } from '../core/envelope';
 import { CliError, IoError } from './cliError';
 import {
   checkOutput,
@@ -285,10 +285,13 @@ async function runDecrypt(values: Values): Promise<void> {
   if (bytes.byteLength === 0) throw new CliError(`decrypt: ${inputName(input)} is empty`);
   const text = decodeUtf8Strict(bytes);
   if (text === undefined) throw new CliError(`decrypt: ${inputName(input)} is not valid UTF-8 text`);
-  const envelope = parseEnvelope(text.trim());
-  for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
-  // The plaintext's exact bytes, whatever they are (binary data included).
-  const { plaintext } = await decryptBytes({ envelope, ...secret });
+  const decoded = readEnvelope(text.trim());
+  for (const warning of envelopeWarnings(decoded.envelope)) {
+    process.stderr.write(`keysmith: warning: ${warning}\n`);
+  }
+  // The plaintext's exact bytes, whatever they are (binary data included), decrypted over the
+  // ciphertext readEnvelope decoded (not decoded again, as decryptBytes({ envelope }) would).
+  const plaintext = await decryptReadEnvelope(decoded, secret);
   try {
     await writeOutput(output, plaintext, 'decrypt');
   } finally {

@@ -131,10 +131,11 @@ const TRANSCODE_MIN_BYTES = 4096;
  * validated by isUtf8, so transcode has nothing to replace and gives exactly the same text.
  */
 export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
-  if (!isUtf8(bytes)) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Text that is not all ASCII usually shows it early: the prefix spares a full scan (~1 ms).
+  // ASCII is well-formed UTF-8, so it needs no isUtf8 scan as well (~2.5 ms for 22 MiB). Text
+  // that is not all ASCII usually shows it early: the prefix spares a full scan (~1 ms).
   if (isAscii(buffer.subarray(0, 4096)) && isAscii(buffer)) return buffer.toString('latin1');
+  if (!isUtf8(buffer)) return undefined;
   if (buffer.byteLength >= TRANSCODE_MIN_BYTES) {
     try {
       return transcode(buffer, 'utf8', 'utf16le').toString('utf16le');
