@@ -4,6 +4,7 @@
  * whose form sends it), exactly as the webview posts them,
  * and the replies are checked — plus one real round trip through the webview page itself.
  */
+import { malformedRequests } from '../shared/malformedRequests';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -155,43 +156,7 @@ describe('sidebar: protocol and handlers', () => {
   it('ignores malformed and unknown messages: no reply, no throw, no effect', async () => {
     const editor = await openEditor('keep', [at(0, 4)]);
     const source = { kind: 'key', key: HEX_KEY };
-    const malformed: unknown[] = [
-      undefined,
-      null,
-      'ready',
-      42,
-      [],
-      [{ type: 'ready' }],
-      {},
-      { type: 'nope', requestId: 1 },
-      { type: 'toString', requestId: 1 },
-      { type: '__proto__', requestId: 1 },
-      { type: 'result', requestId: 1, request: 'copy', result: { message: 'x' } },
-      { type: 'generateKey', options: { type: 'uuid-v4' } }, // no requestId
-      { type: 'generateKey', requestId: '1', options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: -1, options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: 1.5, options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: 1 },
-      { type: 'generateKey', requestId: 1, options: { type: 'guid' } },
-      { type: 'generateKey', requestId: 1, options: { type: 'nanoid', length: '21' } },
-      { type: 'generateKey', requestId: 1, options: { type: 'nanoid', length: Number.NaN } },
-      { type: 'generateKey', requestId: 1, options: { type: 'api-key', prefix: 7 } },
-      { type: 'insertKey', requestId: 1, key: 5, options: { type: 'uuid-v4' } },
-      { type: 'insertKey', requestId: 1, key: '', options: { type: 'uuid-v4' } },
-      { type: 'insertText', requestId: 1, text: ['x'] },
-      { type: 'copy', requestId: 1, text: { toString: () => 'x' } },
-      { type: 'encryptText', requestId: 1, plaintext: 1, source },
-      { type: 'encryptText', requestId: 1, plaintext: 'x', source: { kind: 'stored' } },
-      { type: 'encryptText', requestId: 1, plaintext: 'x', source: { kind: 'magic', key: HEX_KEY } },
-      { type: 'encryptText', requestId: 1, plaintext: 'x', source: { kind: 'password', password: 1234 } },
-      { type: 'encryptSelection', requestId: 1 },
-      { type: 'decryptText', requestId: 1, envelope: {}, source },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'DSA' } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'RSA', keySize: 1024 } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', keySize: 2048 } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', name: 42 } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', overwrite: 'yes' } },
-    ];
+    const malformed = malformedRequests(source);
     for (const message of malformed) {
       for (const operation of OPERATIONS) {
         assert.equal(

@@ -3,6 +3,7 @@
  * other may send — a fresh object with only the known fields — and ignores anything else. (The
  * integration suite sends the same kinds of messages through the real provider.)
  */
+import { malformedRequests } from '../shared/malformedRequests';
 import assert from 'node:assert/strict';
 import {
   parseFromWebview,
@@ -80,44 +81,7 @@ describe('protocol: webview → host (parseFromWebview)', () => {
   });
 
   it('ignores anything malformed or unknown', () => {
-    const bad: unknown[] = [
-      undefined,
-      null,
-      'ready',
-      42,
-      [],
-      [{ type: 'ready' }],
-      {},
-      { type: 'nope', requestId: 1 },
-      { type: 'toString', requestId: 1 },
-      { type: '__proto__', requestId: 1 },
-      { type: 'result', requestId: 1, request: 'copy', result: { message: 'x' } },
-      { type: 'generateKey', options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: '1', options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: -1, options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: 1.5, options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: 2 ** 53, options: { type: 'uuid-v4' } },
-      { type: 'generateKey', requestId: 1, options: { type: 'guid' } },
-      { type: 'generateKey', requestId: 1, options: { type: 'nanoid', length: '21' } },
-      { type: 'generateKey', requestId: 1, options: { type: 'nanoid', length: Number.POSITIVE_INFINITY } },
-      { type: 'generateKey', requestId: 1, options: { type: 'api-key', prefix: 7 } },
-      { type: 'insertKey', requestId: 1, key: '', options: { type: 'uuid-v4' } },
-      { type: 'insertKey', requestId: 1, key: 'k' },
-      { type: 'insertText', requestId: 1, text: ['x'] },
-      { type: 'copy', requestId: 1, text: { toString: () => 'x' } },
-      { type: 'encryptText', requestId: 1, plaintext: 1, source: SOURCE },
-      { type: 'encryptText', requestId: 1, plaintext: 'x', source: { kind: 'stored' } },
-      { type: 'encryptText', requestId: 1, plaintext: 'x', source: { kind: 'magic', key: 'k' } },
-      { type: 'encryptText', requestId: 1, plaintext: 'x', source: [SOURCE] },
-      { type: 'encryptSelection', requestId: 1 },
-      { type: 'decryptText', requestId: 1, envelope: {}, source: SOURCE },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'DSA' } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'RSA', keySize: 1024 } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'RSA', curve: 'P-256' } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', keySize: 2048 } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', name: 42 } },
-      { type: 'generateKeyPair', requestId: 1, options: { algorithm: 'EC', overwrite: 'yes' } },
-    ];
+    const bad = malformedRequests(SOURCE);
     for (const message of bad) {
       assert.equal(parseFromWebview(message), undefined, JSON.stringify(message) ?? String(message));
     }
