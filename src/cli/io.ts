@@ -85,7 +85,10 @@ async function readAll(fd: number, buffer: Buffer, limit: number, tooLarge: stri
   let total = 0;
   for (;;) {
     if (total === buffer.byteLength) {
-      if (total > limit) throw new CliError(tooLarge);
+      if (total > limit) {
+        buffer.fill(0);
+        throw new CliError(tooLarge);
+      }
       const grown = Buffer.allocUnsafe(Math.min(buffer.byteLength * 2, limit + 1));
       buffer.copy(grown, 0, 0, total);
       buffer.fill(0);
@@ -101,7 +104,10 @@ async function readAll(fd: number, buffer: Buffer, limit: number, tooLarge: stri
     if (count === 0) break;
     total += count;
   }
-  if (total > limit) throw new CliError(tooLarge);
+  if (total > limit) {
+    buffer.fill(0);
+    throw new CliError(tooLarge);
+  }
   return buffer.subarray(0, total);
 }
 
@@ -217,6 +223,7 @@ export async function writeKeyPairFiles(
   return paths;
 }
 
+/** A key-pair file that could not be written: an I/O error (exit 3), naming the file. */
 function fileError(error: unknown, file: string): CliError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
@@ -225,5 +232,5 @@ function fileError(error: unknown, file: string): CliError {
       : code === 'EACCES' || code === 'EPERM'
         ? 'permission denied'
         : ((error as Error).message ?? String(error));
-  return new CliError(`generate-keypair: cannot write ${file}: ${why}`);
+  return new IoError(`cannot write ${file}: ${why}`);
 }

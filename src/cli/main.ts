@@ -245,8 +245,12 @@ async function runEncrypt(values: Values): Promise<void> {
     throw new CliError(`encrypt: ${inputName(input)} is empty (give --allow-empty to encrypt empty input)`);
   }
   // Exact bytes, whatever they are: the envelope is AES-GCM over them (text is its UTF-8).
-  const envelope = await encrypt({ plaintext, ...secret, ...(iterations !== undefined && { iterations }) });
-  plaintext.fill(0);
+  let envelope;
+  try {
+    envelope = await encrypt({ plaintext, ...secret, ...(iterations !== undefined && { iterations }) });
+  } finally {
+    plaintext.fill(0); // also when encrypt refuses (a bad key or password)
+  }
   for (const warning of envelopeWarnings(envelope)) process.stderr.write(`keysmith: warning: ${warning}\n`);
   await writeOutput(output, envelopeBytes(envelope, values.pretty === true), 'encrypt');
 }

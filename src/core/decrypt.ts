@@ -104,9 +104,9 @@ function asText(plaintexts: Buffer[], batch: boolean): DecryptResult[] {
         return { plaintext, algorithm: 'AES-256-GCM' as const };
       }),
     );
-  } catch (error) {
+  } finally {
+    // The strings are copies: the bytes are not needed any more, whether or not they were text.
     for (const bytes of plaintexts) bytes.fill(0);
-    throw error;
   }
 }
 

@@ -75,17 +75,12 @@ export class OperationViewProvider implements vscode.WebviewViewProvider, vscode
       ],
     };
     view.webview.html = renderHtml(view.webview, this.extensionUri, this.operation);
-    const listener = view.webview.onDidReceiveMessage(async (data: unknown) => {
-      const reply = await this.handleMessage(data);
-      if (!reply || this.view !== view) return;
-      await this.post(reply);
-      if (reply.type !== 'init') return;
-      this.pageReady = true;
-      if (this.pendingAction) {
-        const action = this.pendingAction;
-        this.pendingAction = undefined;
-        await this.post({ type: 'runAction', action });
-      }
+    const listener = view.webview.onDidReceiveMessage((data: unknown) => {
+      // Requests answer their own failures; what is left (settings or the key index unreadable
+      // while building `init`) is logged by the host, not left as an unhandled rejection.
+      this.answer(view, data).catch((error: unknown) =>
+        console.error('Keysmith view:', (error as Error).message),
+      );
     });
     // Hidden, the page is gone; shown again, it says `ready` again.
     const visibility = view.onDidChangeVisibility(() => {
@@ -96,6 +91,19 @@ export class OperationViewProvider implements vscode.WebviewViewProvider, vscode
       visibility.dispose();
       if (this.view === view) this.view = undefined;
     });
+  }
+
+  private async answer(view: vscode.WebviewView, data: unknown): Promise<void> {
+    const reply = await this.handleMessage(data);
+    if (!reply || this.view !== view) return;
+    await this.post(reply);
+    if (reply.type !== 'init') return;
+    this.pageReady = true;
+    if (this.pendingAction) {
+      const action = this.pendingAction;
+      this.pendingAction = undefined;
+      await this.post({ type: 'runAction', action });
+    }
   }
 
   /**

@@ -167,10 +167,13 @@ describe('CLI', function () {
       assert.equal(existsSync(`${prefix}_private.pem`), false);
       assert.equal(readFileSync(`${prefix}_public.pem`, 'utf8'), 'keep me');
     });
-    it('a missing folder is named', () => {
-      assertUsageError(
-        cli(['generate-keypair', '--algorithm', 'EC', '--out', path.join(dir, 'nope', 'k')]),
-        /the folder .*nope does not exist/,
+    it('a missing folder is named, as an I/O error (exit 3)', () => {
+      const run = cli(['generate-keypair', '--algorithm', 'EC', '--out', path.join(dir, 'nope', 'k')]);
+      assert.equal(run.status, 3, run.stderr);
+      assert.equal(run.stdout.length, 0);
+      assert.match(
+        run.stderr,
+        /^keysmith: generate-keypair: cannot write \S+k_private\.pem: the folder \S*nope does not exist\n$/,
       );
     });
     it('bad algorithm, size and curve are usage errors', () => {
