@@ -12,6 +12,11 @@ export const CommandId = {
   removeKey: 'keysmith.removeKey',
   copyStoredKey: 'keysmith.copyStoredKey',
   encryptSelectionWithStoredKey: 'keysmith.encryptSelectionWithStoredKey',
+  peekEnvelope: 'keysmith.peekEnvelope',
+  editEnvelope: 'keysmith.editEnvelope',
+  reencryptEnvelopes: 'keysmith.reencryptEnvelopes',
+  // What a CodeLens, hover or Quick Fix runs on one envelope (hidden from the Command Palette).
+  envelopeAction: 'keysmith.envelopeAction',
   // The title-bar buttons of the sidebar's views (hidden from the Command Palette).
   regenerateKeyInView: 'keysmith.view.regenerateKey',
   insertKeyFromView: 'keysmith.view.insertKey',

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
 import type { StoredKeyElement } from './editor/commandArgs';
+import { registerEnvelopeProviders } from './editor/envelopeProviders';
 import { KeyStore } from './editor/keyStore';
+import { registerPlaintextEditor } from './editor/plaintextEditor';
 import type { Operation } from './protocol';
 import { OperationViews, type OperationViewProvider } from './sidebar/sidebarProvider';
 import { StoredKeysView } from './sidebar/storedKeysView';
@@ -22,6 +24,8 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
   const views = new OperationViews(context.extensionUri, keys);
   context.subscriptions.push(views);
   registerAllCommands(context, keys, views);
+  registerEnvelopeProviders(context, keys);
+  registerPlaintextEditor(context, keys);
   const storedKeys = new StoredKeysView(keys);
   const storedKeysTree = vscode.window.createTreeView(StoredKeysView.viewId, {
     treeDataProvider: storedKeys,

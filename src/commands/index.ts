@@ -3,10 +3,14 @@ import { CommandId } from '../commandIds';
 import type { KeyStore } from '../editor/keyStore';
 import { copyStoredKeyCommand } from './copyStoredKey';
 import { decryptSelectionCommand } from './decryptSelection';
+import { editEnvelopeCommand } from './editEnvelope';
 import { encryptSelectionCommand } from './encryptSelection';
 import { encryptSelectionWithStoredKeyCommand } from './encryptSelectionWithStoredKey';
+import { envelopeActionCommand } from './envelopeAction';
 import { generateKeyPairCommand } from './generateKeyPair';
 import { insertKeyCommand, insertKeyOfTypeCommand } from './insertKey';
+import { peekEnvelopeCommand } from './peekEnvelope';
+import { reencryptEnvelopesCommand } from './reencryptEnvelopes';
 import { removeKeyCommand } from './removeKey';
 import { storeKeyCommand } from './storeKey';
 import { viewTitleActionCommand, type ViewActionRunner } from './viewTitleActions';
@@ -30,6 +34,10 @@ export function registerAllCommands(
     [CommandId.removeKey]: (args) => removeKeyCommand(keys, args),
     [CommandId.copyStoredKey]: (args) => copyStoredKeyCommand(keys, args),
     [CommandId.encryptSelectionWithStoredKey]: (args) => encryptSelectionWithStoredKeyCommand(keys, args),
+    [CommandId.peekEnvelope]: (args) => peekEnvelopeCommand(keys, args),
+    [CommandId.editEnvelope]: (args) => editEnvelopeCommand(keys, args),
+    [CommandId.reencryptEnvelopes]: (args) => reencryptEnvelopesCommand(keys, args),
+    [CommandId.envelopeAction]: (args) => envelopeActionCommand(keys, args),
     [CommandId.regenerateKeyInView]: viewTitleActionCommand(views, 'generateKey', 'regenerate'),
     [CommandId.insertKeyFromView]: viewTitleActionCommand(views, 'generateKey', 'insert'),
     [CommandId.copyKeyFromView]: viewTitleActionCommand(views, 'generateKey', 'copy'),

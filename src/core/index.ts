@@ -16,3 +16,24 @@ export type { Envelope } from './envelope';
 export { KeysmithError, isKeysmithError, DECRYPT_FAILED_MESSAGE } from './errors';
 export type { KeysmithErrorCode } from './errors';
 export * as limits from './limits';
+export {
+  findEnvelopes,
+  envelopeAt,
+  formatForFileName,
+  formatForLanguageId,
+  plaintextChange,
+  selectionForEncryption,
+  envelopeChange,
+  applyChanges,
+  readDotenv,
+  renderText,
+  rekeyTexts,
+} from './envelopesInText';
+export type {
+  EnvelopeForm,
+  FoundEnvelope,
+  TextFormat,
+  TextChange,
+  DotenvEntry,
+  OpenSecret,
+} from './envelopesInText';
