@@ -28,7 +28,7 @@ import {
   type TextChange,
   type TextFormat,
 } from '../core';
-import { gitIgnoredFiles, gitignoreMatcher } from '../node/ignoredFiles';
+import { gitIgnoredIn, gitignoreMatcher } from '../node/ignoredFiles';
 import { secretFromArgs } from './commandArgs';
 import { readConfig } from './config';
 import { EditorError, type ItemNoun } from './errors';
@@ -541,7 +541,9 @@ async function scanWorkspace(signal: AbortSignal): Promise<{ files: ScannedFile[
   signal.addEventListener('abort', () => cancel.cancel(), { once: true });
   try {
     // exclude undefined: files.exclude applies (search.exclude does not: it is about search).
-    const uris = await vscode.workspace.findFiles('**/*', undefined, undefined, cancel.token);
+    const listed = await vscode.workspace.findFiles('**/*', undefined, undefined, cancel.token);
+    const ignored = await ignoredTest();
+    const uris = listed.filter((uri) => !ignored(uri));
     const open = new Map(
       vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]),
     );
@@ -572,11 +574,9 @@ async function scanWorkspace(signal: AbortSignal): Promise<{ files: ScannedFile[
         if (verdict === 'large') tooLarge++;
       });
     }
-    const ignored = await ignoredAmong(candidates);
     const files: ScannedFile[] = [];
     for (const uri of candidates) {
       if (signal.aborted) break;
-      if (ignored.has(uri.toString())) continue;
       let document: vscode.TextDocument;
       try {
         document = await vscode.workspace.openTextDocument(uri);
@@ -594,35 +594,36 @@ async function scanWorkspace(signal: AbortSignal): Promise<{ files: ScannedFile[
 }
 
 /**
- * The candidates .gitignore leaves out: git's answer in a trusted workspace (it reads the
- * repository's config), the .gitignore files read with git's rules where git cannot answer.
+ * What .gitignore leaves out, per workspace folder: git's answer in a trusted workspace (git reads
+ * the repository's config, so only there), the .gitignore files read with git's rules where git
+ * cannot answer (untrusted, git missing, not a repository).
  */
-async function ignoredAmong(uris: readonly vscode.Uri[]): Promise<Set<string>> {
-  const ignored = new Set<string>();
-  const local = uris.filter((uri) => uri.scheme === 'file');
-  let unanswered: vscode.Uri[] = [...uris];
-  if (vscode.workspace.isTrusted && local.length > 0) {
-    const answer = await gitIgnoredFiles(local.map((uri) => uri.fsPath));
-    const byPath = new Map(local.map((uri) => [uri.fsPath, uri]));
-    for (const file of answer.ignored) ignored.add(byPath.get(file)!.toString());
-    const left = new Set(answer.unanswered);
-    unanswered = uris.filter((uri) => uri.scheme !== 'file' || left.has(uri.fsPath));
-  }
-  if (unanswered.length === 0) return ignored;
+async function ignoredTest(): Promise<(uri: vscode.Uri) => boolean> {
+  const tests = new Map<string, (relativePath: string) => boolean>();
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const inFolder = unanswered.filter((uri) => vscode.workspace.getWorkspaceFolder(uri) === folder);
-    if (inFolder.length === 0) continue;
-    const gitignores = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/.gitignore'));
-    const rules = await Promise.all(
-      gitignores.map(async (uri) => ({
-        folder: relativeTo(folder, uri).split('/').slice(0, -1).join('/'),
-        text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)),
-      })),
-    );
-    const ignores = gitignoreMatcher(rules);
-    for (const uri of inFolder) if (ignores(relativeTo(folder, uri))) ignored.add(uri.toString());
+    let test =
+      vscode.workspace.isTrusted && folder.uri.scheme === 'file'
+        ? await gitIgnoredIn(folder.uri.fsPath)
+        : undefined;
+    if (!test) {
+      const gitignores = await vscode.workspace.findFiles(
+        new vscode.RelativePattern(folder, '**/.gitignore'),
+      );
+      const rules = await Promise.all(
+        gitignores.map(async (uri) => ({
+          folder: relativeTo(folder, uri).split('/').slice(0, -1).join('/'),
+          text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)),
+        })),
+      );
+      test = gitignoreMatcher(rules);
+    }
+    tests.set(folder.uri.toString(), test);
   }
-  return ignored;
+  return (uri) => {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const test = folder && tests.get(folder.uri.toString());
+    return test ? test(relativeTo(folder, uri)) : false;
+  };
 }
 
 /** The path of `uri` inside `folder`, posix (`a/b.json`). */

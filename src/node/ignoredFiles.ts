@@ -1,13 +1,12 @@
 /**
  * Which files `.gitignore` leaves out, for commands that walk the workspace (rotation). Git is
- * the judge where it can answer (`git check-ignore --stdin`, one call per repository, no shell,
- * a time limit, core.fsmonitor off; callers ask git only in trusted workspaces). Where it cannot
+ * the judge where it can answer (`git ls-files`, one call per workspace folder, no shell, a time
+ * limit, core.fsmonitor off; callers ask git only in trusted workspaces). Where it cannot
  * — git missing or slow, an untrusted workspace, a folder that is not a repository — the
  * .gitignore files are read here with git's rules (gitignore(5)), so a file a user has ignored is
  * still left alone. No `vscode` import.
  */
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 
 const GIT_TIMEOUT_MS = 5_000;
 
@@ -29,49 +28,30 @@ function git(args: string[], cwd: string, input?: string): Promise<{ code?: numb
   });
 }
 
-/** The work tree's top folder for `folder` as git reports it (a real path), or undefined. */
-async function topLevel(folder: string): Promise<string | undefined> {
-  const { code, stdout } = await git(['rev-parse', '--show-toplevel'], folder);
-  const top = stdout.trim();
-  return code === 0 && top ? path.resolve(top) : undefined;
-}
-
 /**
- * Asks git which of `files` (absolute paths) its ignore rules leave out. Returns the ignored ones,
- * and the ones git could not answer for (outside any repository, git missing or failing), for the
- * caller to judge otherwise. Tracked files are never ignored (git's rule: ignoring applies to
- * untracked files only).
+ * What git leaves out under `folder` (its untracked ignored files and folders, one
+ * `git ls-files --others --ignored --exclude-standard --directory` call), as a test of a path
+ * relative to `folder` (posix); undefined when git cannot answer (missing, slow, failing, or the
+ * folder is not in a repository). Tracked files are never ignored, as git has it.
  */
-export async function gitIgnoredFiles(
-  files: readonly string[],
-): Promise<{ ignored: Set<string>; unanswered: string[] }> {
-  const ignored = new Set<string>();
-  const unanswered: string[] = [];
-  const topOfFolder = new Map<string, Promise<string | undefined>>();
-  const byTop = new Map<string, string[]>();
-  for (const file of files) {
-    const folder = path.dirname(file);
-    if (!topOfFolder.has(folder)) topOfFolder.set(folder, topLevel(folder));
-    const top = await topOfFolder.get(folder)!;
-    if (!top) unanswered.push(file);
-    else byTop.set(top, [...(byTop.get(top) ?? []), file]);
-  }
-  for (const inRepo of byTop.values()) {
-    // Paths relative to the folder git runs in (the file's own folder is where rev-parse ran:
-    // git's top level is a real path, the file's may go through a symlink).
-    const cwd = path.dirname(inRepo[0]!);
-    const relative = inRepo.map((file) => path.relative(cwd, file));
-    const { code, stdout } = await git(['check-ignore', '--stdin', '-z'], cwd, relative.join('\0') + '\0');
-    if (code !== 0 && code !== 1) {
-      unanswered.push(...inRepo);
-      continue;
+export async function gitIgnoredIn(folder: string): Promise<((relativePath: string) => boolean) | undefined> {
+  const inside = await git(['rev-parse', '--is-inside-work-tree'], folder);
+  if (inside.code !== 0 || inside.stdout.trim() !== 'true') return undefined;
+  const { code, stdout } = await git(
+    ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'],
+    folder,
+  );
+  if (code !== 0) return undefined;
+  // Files as they are, folders with their trailing slash: a path is ignored when it or one of
+  // its folders is listed.
+  const listed = new Set(stdout.split('\0').filter(Boolean));
+  return (relativePath) => {
+    if (listed.has(relativePath)) return true;
+    for (let at = relativePath.indexOf('/'); at !== -1; at = relativePath.indexOf('/', at + 1)) {
+      if (listed.has(relativePath.slice(0, at + 1))) return true;
     }
-    const answered = new Set(stdout.split('\0').filter(Boolean));
-    inRepo.forEach((file, index) => {
-      if (answered.has(relative[index]!)) ignored.add(file);
-    });
-  }
-  return { ignored, unanswered };
+    return false;
+  };
 }
 
 /** One .gitignore file: its folder relative to the root (posix, '' for the root) and its text. */

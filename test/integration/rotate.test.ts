@@ -361,6 +361,63 @@ describe('re-encrypt envelopes (rotate)', () => {
     }
   });
 
+  it('the summary groups what opens them; declining it asks nothing more and changes nothing', async () => {
+    const named = await encryptBatch({ plaintexts: ['1', '2'], key: OLD, kid: STORED_OLD });
+    const unnamed = await encrypt({ plaintext: '3', key: OLD });
+    const unknown = await encrypt({ plaintext: '4', key: OLD, kid: 'it-rot-nobody' });
+    const passwords = await encryptBatch({ plaintexts: ['5', '6'], password: 'pw', iterations: 1000 });
+    const a = write('a.env', `A=${compact(named[0]!)}\nB=${compact(passwords[0]!)}\n`);
+    const b = write(
+      'b.json',
+      `[${compact(named[1]!)}, ${compact(unnamed)}, ${compact(unknown)}, ${compact(passwords[1]!)}]`,
+    );
+    const before = [readFileSync(a, 'utf8'), readFileSync(b, 'utf8')];
+    answer({ picks: ['The whole workspace'], confirm: false });
+    const { value, shown } = await notificationsDuring(() =>
+      Promise.resolve(vscode.commands.executeCommand<Result | undefined>(COMMAND)),
+    );
+    assert.equal(value, undefined);
+    assert.deepEqual(shown, []);
+    assert.deepEqual(
+      asked.map((x) => x.kind),
+      ['pick', 'confirm'],
+    );
+    assert.equal(asked[1]!.title, 'Re-encrypt 6 envelopes in 2 files?');
+    assert.deepEqual(asked[1]!.detail!.split('\n'), [
+      `stored key "${STORED_OLD}": 2 envelopes in 2 files`,
+      'password (1 salt): 2 envelopes in 2 files',
+      `key without a name: 1 envelope in ${path.basename(dir)}/b.json`,
+      `key "it-rot-nobody" (not stored): 1 envelope in ${path.basename(dir)}/b.json`,
+    ]);
+    assert.deepEqual([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')], before);
+  });
+
+  it('the workspace scan skips binary files and files larger than 16 MiB (counted), untouched', async () => {
+    const [small, big, binary] = (await encryptBatch({ plaintexts: ['s', 'b', 'x'], key: OLD })).map(compact);
+    const smallFile = write('small.env', `S=${small}\n`);
+    const bigFile = write('big.txt', `${' '.repeat(16 * 1024 * 1024)}\n${big}\n`);
+    const binaryFile = path.join(dir, 'blob.bin');
+    writeFileSync(binaryFile, Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(binary!)]));
+    const before = [readFileSync(bigFile), readFileSync(binaryFile)];
+    answer({});
+    const result = await runWithoutPrompt<Result & { tooLarge: number }>({
+      scope: 'workspace',
+      from: { key: OLD },
+      to: { key: NEW },
+    });
+    assert.deepEqual(
+      { count: result.count, files: result.files, tooLarge: result.tooLarge },
+      { count: 1, files: 1, tooLarge: 1 },
+    );
+    assert.equal(await opensWith(readFileSync(smallFile, 'utf8'), { key: NEW }), true);
+    assert.ok(readFileSync(bigFile).equals(before[0]!), 'the large file is untouched');
+    assert.ok(readFileSync(binaryFile).equals(before[1]!), 'the binary file is untouched');
+    assert.match(
+      asked.find((x) => x.kind === 'info')!.title!,
+      /^Keysmith: re-encrypted 1 envelope\(s\) in 1 file with a key\. 1 file\(s\) too large to read were skipped\.$/,
+    );
+  });
+
   it('all or nothing: one envelope another password made changes no file, and the message names it', async () => {
     const good = await encryptBatch({ plaintexts: ['a', 'b'], password: 'old pw', iterations: 1000 });
     const bad = await encrypt({ plaintext: 'c', password: 'another', iterations: 1000 });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gitIgnoredFiles, gitignoreMatcher } from '../../src/node/ignoredFiles';
+import { gitIgnoredIn, gitignoreMatcher } from '../../src/node/ignoredFiles';
 
 const GITIGNORES: Record<string, string> = {
   '': [
@@ -123,17 +123,27 @@ describe('node/ignoredFiles', function () {
     assert.deepEqual(disagreements, []);
   });
 
-  it('asks git in a repository, and leaves files outside any repository unanswered', async () => {
+  it('git ls-files gives the same answers, from the top or from a folder inside', async () => {
+    const judge = gitSays();
+    const ignores = await gitIgnoredIn(dir);
+    assert.ok(ignores);
+    assert.deepEqual(
+      PATHS.filter((file) => ignores(file) !== judge.has(file)),
+      [],
+    );
+    const inSub = await gitIgnoredIn(path.join(dir, 'sub'));
+    assert.ok(inSub);
+    const subPaths = PATHS.filter((file) => file.startsWith('sub/'));
+    assert.deepEqual(
+      subPaths.filter((file) => inSub(file.slice('sub/'.length)) !== judge.has(file)),
+      [],
+    );
+  });
+
+  it('outside a repository git does not answer (the caller reads the .gitignore files)', async () => {
     const outside = realpathSync(mkdtempSync(path.join(tmpdir(), 'keysmith-norepo-')));
     try {
-      writeFileSync(path.join(outside, 'app.log'), 'x');
-      const files = ['app.log', 'keep.log', 'sub/notes.txt', 'config.json'].map((f) => path.join(dir, f));
-      const answer = await gitIgnoredFiles([...files, path.join(outside, 'app.log')]);
-      assert.deepEqual(
-        [...answer.ignored].sort(),
-        [path.join(dir, 'app.log'), path.join(dir, 'sub/notes.txt')].sort(),
-      );
-      assert.deepEqual(answer.unanswered, [path.join(outside, 'app.log')]);
+      assert.equal(await gitIgnoredIn(outside), undefined);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
@@ -142,8 +152,9 @@ describe('node/ignoredFiles', function () {
   it('a tracked file is not ignored, as git has it', async () => {
     execFileSync('git', ['add', '-f', 'app.log'], { cwd: dir, timeout: 10_000 });
     try {
-      const answer = await gitIgnoredFiles([path.join(dir, 'app.log')]);
-      assert.deepEqual([...answer.ignored], []);
+      const ignores = await gitIgnoredIn(dir);
+      assert.equal(ignores!('app.log'), false);
+      assert.equal(ignores!('logs/app.log'), true);
     } finally {
       execFileSync('git', ['rm', '-q', '--cached', 'app.log'], { cwd: dir, timeout: 10_000 });
     }
