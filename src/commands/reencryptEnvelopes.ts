@@ -16,15 +16,17 @@ export async function reencryptEnvelopesCommand(
   try {
     const done = await rotateEnvelopes(keys, args);
     if (!done) return undefined;
-    const files =
-      done.files === 1
-        ? vscode.l10n.t('Keysmith: re-encrypted {0} envelope(s) in 1 file with {1}.', done.count, done.target)
-        : vscode.l10n.t(
-            'Keysmith: re-encrypted {0} envelopes in {1} files with {2}.',
-            done.count,
-            done.files,
-            done.target,
-          );
+    const what =
+      done.count === 1
+        ? vscode.l10n.t('Keysmith: re-encrypted 1 envelope with {0}.', done.target)
+        : done.files === 1
+          ? vscode.l10n.t('Keysmith: re-encrypted {0} envelopes in 1 file with {1}.', done.count, done.target)
+          : vscode.l10n.t(
+              'Keysmith: re-encrypted {0} envelopes in {1} files with {2}.',
+              done.count,
+              done.files,
+              done.target,
+            );
     const notes = [
       ...(done.unsaved > 0
         ? [vscode.l10n.t('{0} file(s) with unsaved changes were left unsaved.', done.unsaved)]
@@ -33,7 +35,7 @@ export async function reencryptEnvelopesCommand(
         ? [vscode.l10n.t('{0} file(s) too large to read were skipped.', done.tooLarge)]
         : []),
     ];
-    void vscode.window.showInformationMessage([files, ...notes].join(' '));
+    void vscode.window.showInformationMessage([what, ...notes].join(' '));
     return done;
   } catch (error) {
     if (error instanceof RotationFailure)
