@@ -6,11 +6,12 @@
  * THIS FILE IS THE AGREED INTERFACE: signatures and documented behaviour are the contract the
  * editor layer and the CLI code against. The implementations live in the files re-exported here.
  */
-import { KeysmithError } from './errors';
+import type { KeysmithError } from './errors';
 import type { Envelope } from './envelope';
 import { envelopeAt as envelopeAtImpl, findEnvelopes as findEnvelopesImpl } from './findEnvelopes';
 import { dotenvBindings } from './dotenv';
 import { applyChanges as applyChangesImpl, Placer } from './placement';
+import { rekeyTexts as rekeyTextsImpl, renderText as renderTextImpl } from './renderText';
 import {
   formatForFileName as formatForFileNameImpl,
   formatForLanguageId as formatForLanguageIdImpl,
@@ -155,8 +156,7 @@ export async function renderText(
   secret: OpenSecret,
   signal?: AbortSignal,
 ): Promise<string> {
-  void [text, format, secret, signal];
-  throw new KeysmithError('INVALID_ARGUMENT', 'renderText: not implemented yet');
+  return renderTextImpl(text, format, secret, signal);
 }
 
 /**
@@ -170,6 +170,5 @@ export async function rekeyTexts(
   to: OpenSecret & { iterations?: number; kid?: string },
   signal?: AbortSignal,
 ): Promise<{ texts: string[]; count: number }> {
-  void [texts, from, to, signal];
-  throw new KeysmithError('INVALID_ARGUMENT', 'rekeyTexts: not implemented yet');
+  return rekeyTextsImpl(texts, from, to, signal);
 }
