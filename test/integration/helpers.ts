@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { KeyStore } from '../../src/editor/keyStore';
+import type { KeysmithTestApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'keysmith.keysmith';
 
@@ -40,4 +42,23 @@ export async function notificationsDuring<T>(run: () => Promise<T>): Promise<{ v
   } finally {
     names.forEach((name, index) => (window[name] = originals[index]));
   }
+}
+
+/**
+ * Replaces a function of the real `vscode.window` (the tests run in Keysmith's own extension host,
+ * so Keysmith calls the replacement) until the returned restore function runs.
+ */
+export function replaceInWindow<K extends keyof typeof vscode.window>(key: K, value: unknown): () => void {
+  const window = vscode.window as unknown as Record<string, unknown>;
+  const original = window[key];
+  window[key] = value;
+  return () => {
+    window[key] = original;
+  };
+}
+
+/** The extension's own key store (the real SecretStorage), reached through the Stored Keys view. */
+export async function keysmithKeyStore(): Promise<KeyStore> {
+  const api = (await vscode.extensions.getExtension<KeysmithTestApi>(EXTENSION_ID)!.activate())!;
+  return (api.storedKeys as unknown as { keys: KeyStore }).keys;
 }
