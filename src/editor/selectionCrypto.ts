@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import {
-  decryptBatch,
   encryptBatch,
   envelopeAt,
   envelopeWarnings,
@@ -22,6 +21,7 @@ import { readConfig } from './config';
 import { replaceAll, requireEditor } from './edits';
 import { envelopesOf, formatOf } from './envelopeIndex';
 import { EditorError, indexedAmong } from './errors';
+import { openWithSecrets } from './openEnvelopes';
 import { withCancellableProgress } from './progress';
 import type { Secret } from './secrets';
 
@@ -135,6 +135,12 @@ function encryptWith(secret: Secret, plaintexts: string[], iterations: number): 
  */
 export type SecretsFor = (envelopes: readonly Envelope[]) => Promise<Secret | Secret[] | undefined>;
 
+/**
+ * What opens the envelopes and gives their plaintexts, in order (openEnvelopes: an argument, the
+ * stored key a kid names with its fallback, prompts); undefined when the user cancelled a prompt.
+ */
+export type OpenFor = (envelopes: readonly Envelope[]) => Promise<string[] | undefined>;
+
 interface Target {
   /** The envelope where it is in the document (its form and place decide how its plaintext is written). */
   found: FoundEnvelope;
@@ -157,6 +163,18 @@ interface Target {
 export async function decryptSelections(
   secretsFor: SecretsFor,
 ): Promise<{ count: number; warnings: string[] } | undefined> {
+  return decryptSelectionsWith(async (envelopes) => {
+    const given = await secretsFor(envelopes);
+    if (!given) return undefined;
+    // Grouped by secret, so a password is derived once per distinct (salt, iterations).
+    return openWithSecrets(envelopes, Array.isArray(given) ? given : envelopes.map(() => given));
+  });
+}
+
+/** {@link decryptSelections} with the envelopes opened by `open` (e.g. openEnvelopes). */
+export async function decryptSelectionsWith(
+  open: OpenFor,
+): Promise<{ count: number; warnings: string[] } | undefined> {
   const editor = requireEditor(vscode.l10n.t('Open a text editor with an envelope to decrypt.'));
   const { document } = editor;
   const version = document.version;
@@ -172,10 +190,8 @@ export async function decryptSelections(
       );
     }
     const envelopes = targets.map((target) => target.envelope);
-    const given = await secretsFor(envelopes);
-    if (!given) return undefined;
-    const secrets = Array.isArray(given) ? given : envelopes.map(() => given);
-    const plaintexts = await decryptAll(targets, secrets);
+    const plaintexts = await open(envelopes);
+    if (!plaintexts) return undefined;
     const warnings = new Set(envelopes.flatMap((envelope) => envelopeWarnings(envelope)));
     // Every plaintext is placed before anything changes: one that cannot be written where its
     // envelope is (CANNOT_PLACE, with its line) leaves the document as it was.
@@ -255,30 +271,4 @@ function findTargets(
     }
   }
   return targets;
-}
-
-/** Decrypts every target (grouped by secret, so a password is derived once per salt); all or nothing. */
-async function decryptAll(targets: Target[], secrets: Secret[]): Promise<string[]> {
-  const groups = new Map<Secret, number[]>();
-  secrets.forEach((secret, index) => groups.set(secret, [...(groups.get(secret) ?? []), index]));
-  const plaintexts: string[] = [];
-  const run = async (signal?: AbortSignal) => {
-    for (const [secret, indexes] of groups) {
-      try {
-        const envelopes = indexes.map((i) => targets[i]!.envelope);
-        const unlock = 'key' in secret ? { key: secret.key } : { password: secret.password };
-        const results = await decryptBatch({ envelopes, ...unlock, signal });
-        results.forEach((result, n) => (plaintexts[indexes[n]!] = result.plaintext));
-      } catch (error) {
-        // Report the position among all selections, not within the group.
-        throw isKeysmithError(error) && error.index !== undefined
-          ? error.atIndex(indexes[error.index]!)
-          : error;
-      }
-    }
-    return plaintexts;
-  };
-  const needsDerivation = [...groups.keys()].some((secret) => 'password' in secret);
-  if (!needsDerivation) return run();
-  return withCancellableProgress(vscode.l10n.t('Keysmith: deriving the key from the password…'), run);
 }
