@@ -22,7 +22,11 @@ interface Entry {
   salts?: Map<string, number>;
 }
 
-const entries = new Map<string, Entry>();
+/**
+ * Keyed by the document object, not its URI: an untitled document closed and a new one opened
+ * under the same name start again at version 1, with other text.
+ */
+const entries = new WeakMap<vscode.TextDocument, Entry>();
 let scans = 0;
 
 /** How many times findEnvelopes ran since activation (for the tests' count of scans per change). */
@@ -31,13 +35,12 @@ export function envelopeScans(): number {
 }
 
 function entryOf(document: vscode.TextDocument): Entry {
-  const key = document.uri.toString();
-  const cached = entries.get(key);
+  const cached = entries.get(document);
   if (cached && cached.version === document.version) return cached;
   scans++;
   const entry: Entry = { version: document.version, found: findEnvelopes(document.getText()) };
   // A closed document's entry would outlive it; an open one's is dropped on close (see below).
-  if (!document.isClosed) entries.set(key, entry);
+  if (!document.isClosed) entries.set(document, entry);
   return entry;
 }
 
@@ -61,7 +64,7 @@ export function saltUsers(document: vscode.TextDocument, salt: string): number {
 
 /** Forgets a closed document's envelopes. */
 export function forgetEnvelopes(document: vscode.TextDocument): void {
-  entries.delete(document.uri.toString());
+  entries.delete(document);
 }
 
 /** The envelope's range in the document. */

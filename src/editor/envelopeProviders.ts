@@ -54,6 +54,11 @@ export function lockTitle(envelope: Envelope): string {
   return envelope.kid !== undefined ? vscode.l10n.t('🔒 key "{0}"', envelope.kid) : vscode.l10n.t('🔒 key');
 }
 
+/** Text for Markdown: the characters that would format inline are escaped (CommonMark's backslash). */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>&|~]/g, '\\$&');
+}
+
 /** What is wrong with a broken envelope, in the words of its notification (naming the field). */
 function brokenSentence(found: FoundEnvelope): string {
   return describeFailure(found.error).sentence;
@@ -136,7 +141,7 @@ class EnvelopeHover implements vscode.HoverProvider {
     markdown.isTrusted = { enabledCommands: [CommandId.envelopeAction] };
     if (!found.envelope) {
       markdown.appendMarkdown(`**${vscode.l10n.t('Broken Keysmith envelope')}**\n\n`);
-      markdown.appendText(brokenSentence(found));
+      markdown.appendMarkdown(markdownText(brokenSentence(found)));
       return new vscode.Hover(markdown, rangeOf(document, found));
     }
     const envelope = found.envelope;
@@ -162,17 +167,13 @@ class EnvelopeHover implements vscode.HoverProvider {
     } else {
       rows.push(
         envelope.kid !== undefined
-          ? vscode.l10n.t('Mode: key "{0}" (a stored key\'s name)', envelope.kid)
+          ? vscode.l10n.t('Mode: key "{0}" (a stored key\'s name)', markdownText(envelope.kid))
           : vscode.l10n.t('Mode: key (no name)'),
       );
     }
     rows.push(vscode.l10n.t('Ciphertext: {0} bytes', formatNumber(ciphertextBytes(envelope))));
     markdown.appendMarkdown(`**${vscode.l10n.t('Keysmith envelope')}** (${envelope.algorithm})\n\n`);
-    for (const row of rows) {
-      markdown.appendMarkdown('- ');
-      markdown.appendText(row);
-      markdown.appendMarkdown('\n');
-    }
+    for (const row of rows) markdown.appendMarkdown(`- ${row}\n`);
     const links = LENS_ACTIONS.map((action) =>
       actionLink(ACTION_TITLES[action](), actionArgs(document, found, action)),
     );

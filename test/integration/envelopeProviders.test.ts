@@ -32,6 +32,21 @@ const ACTION = 'keysmith.envelopeAction';
 
 const config = () => vscode.workspace.getConfiguration('keysmith');
 
+/** Changes a setting and waits until this extension host has seen the change. */
+async function setting(name: string, value: unknown): Promise<void> {
+  if (config().inspect(name)?.globalValue === value) return;
+  const seen = new Promise<void>((resolve) => {
+    const watch = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`keysmith.${name}`)) {
+        watch.dispose();
+        resolve();
+      }
+    });
+  });
+  await config().update(name, value, vscode.ConfigurationTarget.Global);
+  await seen;
+}
+
 async function open(text: string, language = 'plaintext'): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ content: text, language });
   return vscode.window.showTextDocument(document);
@@ -98,7 +113,7 @@ describe('envelope CodeLens, hover and diagnostics', () => {
   before(async () => {
     keys = await keysmithKeyStore();
     await keys.store(KID, KEY);
-    await config().update('encryption.iterations', 100_000, vscode.ConfigurationTarget.Global);
+    await setting('encryption.iterations', 100_000);
     keyed = serializeEnvelope(await encrypt({ plaintext: 'keyed secret', key: KEY, kid: KID }));
     unnamed = serializeEnvelope(await encrypt({ plaintext: 'unnamed', key: KEY }));
     passworded = serializeEnvelope(
@@ -152,9 +167,9 @@ describe('envelope CodeLens, hover and diagnostics', () => {
   it('the setting keysmith.envelopes.codeLens turns the lenses off and on again', async () => {
     const editor = await open(`A=${keyed}`);
     assert.equal((await lensesOf(editor.document)).length, 4);
-    await config().update('envelopes.codeLens', false, vscode.ConfigurationTarget.Global);
+    await setting('envelopes.codeLens', false);
     assert.deepEqual(await lensesOf(editor.document), []);
-    await config().update('envelopes.codeLens', undefined, vscode.ConfigurationTarget.Global);
+    await setting('envelopes.codeLens', undefined);
     assert.equal((await lensesOf(editor.document)).length, 4);
   });
 
@@ -365,7 +380,7 @@ describe('envelope providers on a large document', () => {
       plaintexts: Array.from({ length: 5_000 }, (_, i) => `value ${i}`),
       key: KEY,
     });
-    const filler = '# ' + 'x'.repeat(800) + '\n';
+    const filler = '# ' + 'x'.repeat(1000) + '\n';
     const lines = envelopes.map((envelope, i) => `KEY_${i}=${serializeEnvelope(envelope)}\n${filler}`);
     const text = lines.join('');
     assert.ok(text.length >= 5 * 1024 * 1024, `${text.length} characters`);
