@@ -18,7 +18,7 @@ import {
 import type { KeysmithTestApi } from '../../src/extension';
 import type { KeyStore } from '../../src/editor/keyStore';
 import {
-  closeAllEditors,
+  closeEverything,
   EXTENSION_ID,
   keysmithKeyStore,
   notificationsDuring,
@@ -99,7 +99,11 @@ async function diagnosticsWhen(
 
 function offsetOf(document: vscode.TextDocument, needle: string): number {
   const offset = document.getText().indexOf(needle);
-  assert.notEqual(offset, -1, `${needle.slice(0, 40)} is in the document`);
+  assert.notEqual(
+    offset,
+    -1,
+    `${needle.slice(0, 40)} is in ${document.uri.toString()}: ${document.getText().slice(0, 60)}`,
+  );
   return offset;
 }
 
@@ -127,7 +131,7 @@ describe('envelope CodeLens, hover and diagnostics', () => {
   });
   afterEach(async () => {
     while (restores.length > 0) restores.pop()!();
-    await closeAllEditors();
+    await closeEverything();
   });
 
   it('a CodeLens names what opens each envelope, then Decrypt · Peek · Edit; a broken one says so', async () => {
@@ -416,7 +420,7 @@ describe('envelope providers on a large document', () => {
       assert.ok(scans <= versions, `${scans} scans for ${versions} versions`);
       assert.ok(scans <= 7, `${scans} scans: the 10 quick keystrokes did not cost one each`);
     } finally {
-      await closeAllEditors();
+      await closeEverything();
     }
   });
 });

@@ -12,7 +12,7 @@ import * as dotenv from 'dotenv';
 import * as vscode from 'vscode';
 import { parse as parseYaml } from 'yaml';
 import { encrypt, findEnvelopes, parseEnvelope, serializeEnvelope, type Envelope } from '../../src/core';
-import { closeAllEditors, notificationsDuring } from './helpers';
+import { closeEverything, notificationsDuring } from './helpers';
 
 const KEY = randomBytes(32).toString('hex');
 
@@ -57,7 +57,7 @@ async function openFile(name: string, text: string): Promise<{ editor: vscode.Te
 describe('encrypt and decrypt in place keep the file valid', () => {
   const files: string[] = [];
   afterEach(async () => {
-    await closeAllEditors();
+    await closeEverything();
     while (files.length > 0) rmSync(files.pop()!, { force: true });
   });
 
