@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
 import type { StoredKeyElement } from './editor/commandArgs';
+import { envelopeScans } from './editor/envelopeIndex';
 import { registerEnvelopeProviders } from './editor/envelopeProviders';
 import { KeyStore } from './editor/keyStore';
 import { registerPlaintextEditor } from './editor/plaintextEditor';
@@ -15,6 +16,8 @@ export interface KeysmithTestApi {
   /** The Stored Keys pane's data provider and the tree view VS Code draws from it. */
   storedKeys: StoredKeysView;
   storedKeysTree: vscode.TreeView<StoredKeyElement>;
+  /** How many times the envelopes of a document were searched for (once per version at most). */
+  envelopeScans: () => number;
 }
 
 /** Activation only registers; the crypto work happens when a command runs. */
@@ -34,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
   // The views' message handlers are handed out only to the tests that run in the extension host;
   // other extensions get no API from Keysmith.
   return context.extensionMode === vscode.ExtensionMode.Test
-    ? { views: views.providers, storedKeys, storedKeysTree }
+    ? { views: views.providers, storedKeys, storedKeysTree, envelopeScans }
     : undefined;
 }
 

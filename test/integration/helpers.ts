@@ -22,6 +22,20 @@ export async function closeAllEditors(): Promise<void> {
 }
 
 /**
+ * Closes every editor, reverting each dirty untitled one first (closeAllEditors alone leaves a
+ * second dirty untitled document open, and the next test's untitled document could get its name).
+ */
+export async function closeEverything(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments) {
+    if (document.isDirty && !document.isClosed && document.uri.scheme === 'untitled') {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await closeAllEditors();
+}
+
+/**
  * Runs `run` with Keysmith's error and warning notifications recorded instead of shown (the tests
  * run in Keysmith's own extension host, so it calls these very functions), each prefixed with its
  * kind: `error: Keysmith: …`.
