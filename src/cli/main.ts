@@ -126,13 +126,16 @@ Errors are one line on stderr; for 3 it names the file or stream, for an envelop
   All or nothing: if any envelope is broken or does not open, nothing is printed and one line on
   stderr names the file and line. Exit codes: 0 ok, 1 could not decrypt, 2 usage error, malformed
   envelope or a plaintext that cannot be written in its place, 3 I/O error.`,
-  run: `Usage: keysmith run [--env-file FILE]... (--key-env VAR | --password-env VAR) [--override]
-                    -- COMMAND [ARGS...]
+  run: `Usage: keysmith run [--env-file FILE | -f FILE]... (--key-env VAR | --password-env VAR)
+                    [--override] -- COMMAND [ARGS...]
 
   Reads .env files, opens the envelopes in their values, and runs COMMAND with the variables added
   to its environment. The plaintext is never written to disk. COMMAND is started directly, without
   a shell (write 'sh -c "..."' for one); its stdin, stdout and stderr are keysmith's.
-  --env-file FILE      a .env file to read (default .env); give it again for more: later files win
+  --env-file FILE, -f FILE
+                       a .env file to read (default .env); give it again for more: later files win.
+                       (Node itself stops with "node: FILE: not found", exit 9, when a file given
+                       as --env-file is missing — Node bug nodejs/node#54232; -f has no such quirk.)
   --key-env VAR        the environment variable holding the 64-hex-character key
   --password-env VAR   the environment variable holding the password (derived once per salt)
   --override           values from the files replace variables already set in the environment
@@ -218,7 +221,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   run: {
     options: {
       ...secretOptions,
-      'env-file': { type: 'string', multiple: true },
+      'env-file': { type: 'string', short: 'f', multiple: true },
       override: { type: 'boolean' },
     },
     positionals: 'command',

@@ -129,34 +129,41 @@ async function openValues(
 /** Runs COMMAND to its end and gives its exit code the way a shell does. */
 function runChild(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    let child: ReturnType<typeof spawn>;
+    let child: ReturnType<typeof spawn> | undefined;
+    // A signal that comes while the child is being started is passed on as soon as it exists.
+    const pending: NodeJS.Signals[] = [];
+    const forward = (signal: NodeJS.Signals) => {
+      if (child === undefined) pending.push(signal);
+      // The child may be gone already; then there is nobody to tell.
+      else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    const stopForwarding = () => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+    };
+    // Listening before the child exists: no moment where one of these signals would end keysmith
+    // with its child left running. (Listening also keeps them from ending keysmith at all.)
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     try {
       // No shell: ARGS reach COMMAND exactly as given, and nothing in them is interpreted.
       child = spawn(program, args, { stdio: 'inherit', env, shell: false });
     } catch (error) {
       // Node refuses some arguments before trying (a NUL byte in one).
+      stopForwarding();
       reject(new CliError(`run: cannot start '${program}': ${(error as Error).message.split('\n')[0]}`));
       return;
     }
-    const forward = (signal: NodeJS.Signals) => {
-      // The child may be gone already; then there is nobody to tell.
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    const stopForwarding = () => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-    };
-    // Listening also keeps these signals from ending keysmith before its child has ended.
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      if (child.pid !== undefined) return; // a failed kill() of a running child: its exit comes
+    const started = child;
+    started.on('error', (error: NodeJS.ErrnoException) => {
+      if (started.pid !== undefined) return; // a failed kill() of a running child: its exit comes
       stopForwarding();
       reject(notStarted(program, error));
     });
-    child.once('exit', (code, signal) => {
+    started.once('exit', (code, signal) => {
       stopForwarding();
       if (code !== null) resolve(code);
       else resolve(128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
+    if (started.pid !== undefined) for (const signal of pending.splice(0)) started.kill(signal);
   });
 }
 
