@@ -4,9 +4,14 @@
  * encrypt and decrypt take and give exact bytes (any, not only UTF-8 text), from stdin or --in,
  * to stdout or --out (written atomically).
  *
- * Exit codes: 0 success; 1 could not decrypt (nothing on stdout); 2 usage error or malformed input;
- * 3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file) — with one line on stderr
- * naming what is wrong (the file or stream for 3), never a stack trace.
+ * render, run and rekey do the same for envelopes inside other files (.env, JSON, YAML, text):
+ * src/cli/render.ts, run.ts, rekey.ts.
+ *
+ * Exit codes: 0 success; 1 could not decrypt (nothing on stdout); 2 usage error, malformed input,
+ * or a plaintext that cannot be written in its place; 3 I/O error (EPIPE, ENOSPC, EACCES, a folder
+ * as input, a missing file) — with one line on stderr naming what is wrong (the file or stream for
+ * 3; the file and line for an envelope), never a stack trace. `run` exits with its COMMAND's code
+ * (128 + n after signal n; 126 cannot execute, 127 not found).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -27,6 +32,10 @@ import { decryptReadEnvelope } from '../core/decrypt';
 import { decodeUtf8Strict } from '../core/encoding';
 import { readEnvelope } from '../core/envelope';
 import { CliError, IoError } from './cliError';
+import { parseInteger, readSecretFromEnv, secretOf, type Values } from './options';
+import { runRekey } from './rekey';
+import { runRender } from './render';
+import { runRun } from './run';
 import {
   checkOutput,
   inputName,
@@ -47,11 +56,15 @@ Commands:
   generate-keypair   create an RSA or EC key pair as PEM
   encrypt            any bytes (stdin or --in) -> AES-256-GCM envelope (JSON) on stdout or --out
   decrypt            envelope (stdin or --in) -> the plaintext's exact bytes on stdout or --out
+  render             a file (.env, JSON, YAML, text) with every envelope replaced by its plaintext
+  run                run a command with the decrypted values of .env files in its environment
+  rekey              re-encrypt every envelope of files under a new key or password
 
 Run 'keysmith <command> --help' for a command's options.
 Exit codes: 0 ok, 1 could not decrypt (nothing on stdout), 2 usage error or malformed input,
-            3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file).
-Errors are one line on stderr; for 3 it names the file or stream.`,
+            3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file);
+            run: its command's exit code.
+Errors are one line on stderr; for 3 it names the file or stream, for an envelope its file and line.`,
   'generate-key': `Usage: keysmith generate-key [--type api-key|uuid-v4|nanoid|secret] [--prefix P] [--length N] [--json]
 
   --type     api-key (default): <prefix>_ + 64 hex chars, 256 bits
@@ -96,6 +109,56 @@ Errors are one line on stderr; for 3 it names the file or stream.`,
   --force              with --out: replace FILE if it exists
   Exit code 1 (and nothing on stdout or in FILE) when the key or password is wrong or the envelope
   was modified; 2 usage error or malformed envelope; 3 I/O error.`,
+  render: `Usage: keysmith render [FILE] (--key-env VAR | --password-env VAR) [--format auto|env|json|yaml|text]
+                       [--out FILE [--force]]
+
+  Prints FILE (stdin when FILE is absent or -) with every envelope replaced by its plaintext,
+  written so the file stays valid for its format: a quoted string as a JSON or YAML value, escaped
+  inside a string literal, a .env value that dotenv and python-dotenv read back exactly.
+  --key-env VAR        the environment variable holding the 64-hex-character key
+  --password-env VAR   the environment variable holding the password (derived once per salt)
+  --format F           auto (default): from FILE's name (.env*, *.env -> env; .json/.jsonc -> json;
+                       .yml/.yaml -> yaml; .js/.ts -> javascript; else text), text for stdin;
+                       env, json, yaml: that format; text: the plaintext as it is
+  --out FILE           write to FILE, mode 0600, atomically, instead of stdout; never replaces a
+                       file without --force
+  --force              with --out: replace FILE if it exists
+  All or nothing: if any envelope is broken or does not open, nothing is printed and one line on
+  stderr names the file and line. Exit codes: 0 ok, 1 could not decrypt, 2 usage error, malformed
+  envelope or a plaintext that cannot be written in its place, 3 I/O error.`,
+  run: `Usage: keysmith run [--env-file FILE | -f FILE]... (--key-env VAR | --password-env VAR)
+                    [--override] -- COMMAND [ARGS...]
+
+  Reads .env files, opens the envelopes in their values, and runs COMMAND with the variables added
+  to its environment. The plaintext is never written to disk. COMMAND is started directly, without
+  a shell (write 'sh -c "..."' for one); its stdin, stdout and stderr are keysmith's.
+  --env-file FILE, -f FILE
+                       a .env file to read (default .env); give it again for more: later files win.
+                       (Node itself stops with "node: FILE: not found", exit 9, when a file given
+                       as --env-file is missing — Node bug nodejs/node#54232; -f has no such quirk.)
+  --key-env VAR        the environment variable holding the 64-hex-character key
+  --password-env VAR   the environment variable holding the password (derived once per salt)
+  --override           values from the files replace variables already set in the environment
+                       (by default, as with dotenv, a variable already set is kept); the key's or
+                       password's own variable is never replaced
+  All or nothing: every envelope in every file must open before COMMAND starts (else exit 1, or 2
+  for a malformed envelope, naming the file and line). SIGINT, SIGTERM and SIGHUP are passed on to
+  COMMAND. Exit code: COMMAND's; 128+n if signal n ended it; 126 COMMAND cannot be executed, 127
+  not found; keysmith's own 1, 2 or 3 (with a 'keysmith:' line on stderr) before COMMAND starts.`,
+  rekey: `Usage: keysmith rekey FILE... (--key-env OLD | --password-env OLD)
+                      (--to-key-env NEW | --to-password-env NEW) [--iterations N] [--kid NAME]
+
+  Re-encrypts every envelope of each FILE from the old key or password to the new one, in place:
+  the rest of each file is kept byte for byte. A summary goes to stderr.
+  --key-env OLD / --password-env OLD          the variable holding the key or password that opens them
+  --to-key-env NEW / --to-password-env NEW    the variable holding the new key or password
+  --iterations N       PBKDF2 iterations for --to-password-env, 1000-10000000 (default 600000)
+  --kid NAME           the key id written into the new envelopes (1-64 of A-Z a-z 0-9 . _ -)
+  All or nothing: every file is read and every envelope re-encrypted before any file is written;
+  if one fails, no file changes. Each file is written atomically (a temporary file in its folder,
+  mode kept, then renamed over it). A file without envelopes is not rewritten; a symlink's target
+  is rewritten, the link kept. Exit codes: 0 ok, 1 could not decrypt, 2 usage error or malformed
+  envelope, 3 I/O error.`,
 };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -103,7 +166,17 @@ const help: Options = { help: { type: 'boolean', short: 'h' } };
 const secretOptions: Options = { 'key-env': { type: 'string' }, 'password-env': { type: 'string' } };
 const fileOptions: Options = { in: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } };
 
-const COMMANDS: Record<string, { options: Options; run: (values: Values) => Promise<void> }> = {
+/**
+ * `positionals`: what the command takes besides options — nothing, FILE names, or (run) a command
+ * after `--`.
+ */
+interface CommandSpec {
+  options: Options;
+  positionals?: 'files' | 'command';
+  run: (values: Values, positionals: string[]) => Promise<number | void>;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
   'generate-key': {
     options: {
       type: { type: 'string' },
@@ -135,9 +208,37 @@ const COMMANDS: Record<string, { options: Options; run: (values: Values) => Prom
     run: runEncrypt,
   },
   decrypt: { options: { ...secretOptions, ...fileOptions }, run: runDecrypt },
+  render: {
+    options: {
+      ...secretOptions,
+      format: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    positionals: 'files',
+    run: runRender,
+  },
+  run: {
+    options: {
+      ...secretOptions,
+      'env-file': { type: 'string', short: 'f', multiple: true },
+      override: { type: 'boolean' },
+    },
+    positionals: 'command',
+    run: runRun,
+  },
+  rekey: {
+    options: {
+      ...secretOptions,
+      'to-key-env': { type: 'string' },
+      'to-password-env': { type: 'string' },
+      iterations: { type: 'string' },
+      kid: { type: 'string' },
+    },
+    positionals: 'files',
+    run: runRekey,
+  },
 };
-
-type Values = Record<string, string | boolean | undefined>;
 
 export async function main(argv: string[]): Promise<number> {
   quietStdoutErrors();
@@ -154,14 +255,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!spec)
     throw new CliError(`unknown command '${command}' (expected ${Object.keys(COMMANDS).join(', ')})`);
   let values: Values;
+  let positionals: string[];
   try {
-    values = parseArgs({
-      args: rest,
-      options: { ...spec.options, ...help },
-      strict: true,
-      allowPositionals: false,
-    }).values as Values;
+    ({ values, positionals } = parseCommandLine(command, rest, spec));
   } catch (error) {
+    if (error instanceof CliError) throw error;
     // parseArgs says e.g. "Unknown option '--foo'"; keep its words, drop its advice lines.
     throw new CliError(`${command}: ${String((error as Error).message).split('\n')[0]}`);
   }
@@ -170,7 +268,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await spec.run(values);
+    const code = await spec.run(values, positionals);
+    if (typeof code === 'number') return code;
   } catch (error) {
     // The core's messages name the field; say which command it came from.
     if (isKeysmithError(error) && error.code !== 'DECRYPT_FAILED') {
@@ -180,6 +279,36 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   return 0;
+}
+
+/**
+ * The options and positionals of one command. For `run`, everything after the first `--` is the
+ * command to run, as it is (its own options included); nothing may come between keysmith's
+ * options and the `--`.
+ */
+function parseCommandLine(
+  command: string,
+  args: string[],
+  spec: CommandSpec,
+): { values: Values; positionals: string[] } {
+  const { values, positionals, tokens } = parseArgs({
+    args,
+    options: { ...spec.options, ...help },
+    strict: true,
+    allowPositionals: spec.positionals !== undefined,
+    tokens: true,
+  });
+  if (spec.positionals !== 'command') return { values: values as Values, positionals };
+  const terminator = tokens.find((token) => token.kind === 'option-terminator');
+  const before = tokens.filter(
+    (token) => token.kind === 'positional' && (!terminator || token.index < terminator.index),
+  );
+  if (before.length > 0 && values.help !== true) {
+    throw new CliError(
+      `${command}: '${before[0]!.kind === 'positional' ? before[0]!.value : ''}' is not an option; put the command to run after --, e.g. keysmith run --key-env KEY -- npm start`,
+    );
+  }
+  return { values: values as Values, positionals: terminator ? args.slice(terminator.index + 1) : [] };
 }
 
 async function runGenerateKey(values: Values): Promise<void> {
@@ -230,10 +359,10 @@ async function runGenerateKeyPair(values: Values): Promise<void> {
 }
 
 async function runEncrypt(values: Values): Promise<void> {
-  const secret = readSecretFromEnv(values, 'encrypt');
+  const secret = secretOf(readSecretFromEnv(values, 'encrypt'));
   const iterations =
     values.iterations === undefined ? undefined : parseInteger(values.iterations as string, '--iterations');
-  if (iterations !== undefined && secret.key !== undefined) {
+  if (iterations !== undefined && 'key' in secret) {
     throw new CliError('encrypt: --iterations applies only to --password-env');
   }
   const { input, output } = filesOf(values, 'encrypt', false);
@@ -278,7 +407,7 @@ function envelopeBytes(envelope: Envelope, pretty: boolean): Buffer {
 }
 
 async function runDecrypt(values: Values): Promise<void> {
-  const secret = readSecretFromEnv(values, 'decrypt');
+  const secret = secretOf(readSecretFromEnv(values, 'decrypt'));
   const { input, output } = filesOf(values, 'decrypt', true);
   await checkOutput(output, 'decrypt');
   const bytes = await readInput(
@@ -318,36 +447,11 @@ function filesOf(values: Values, command: string, secret: boolean): { input: Inp
   };
 }
 
-function readSecretFromEnv(values: Values, command: string): { key?: string; password?: string } {
-  const keyVar = values['key-env'] as string | undefined;
-  const passwordVar = values['password-env'] as string | undefined;
-  if ((keyVar === undefined) === (passwordVar === undefined)) {
-    throw new CliError(`${command}: give exactly one of --key-env VAR or --password-env VAR`);
-  }
-  const name = (keyVar ?? passwordVar)!;
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new CliError(`${command}: environment variable ${name} is not set or empty`);
-  }
-  if (keyVar !== undefined && !limits.HEX_KEY_PATTERN.test(value.trim())) {
-    // Said here so the message names the variable; the value itself is never printed.
-    throw new CliError(`${command}: the key in ${name} must be 64 hexadecimal characters`);
-  }
-  // Trailing newlines sneak in from `$(cat keyfile)`-style exports; a key never contains one.
-  return keyVar !== undefined ? { key: value.trim() } : { password: value };
-}
-
-function parseInteger(text: string, flag: string): number {
-  if (!/^\d{1,9}$/.test(text))
-    throw new CliError(`${flag} must be a whole number (got '${text.slice(0, 20)}')`);
-  return Number(text);
-}
-
 /** One line on stderr, no stack trace; the core's messages already name the field. */
 export function reportError(error: unknown): number {
   if (error instanceof CliError) {
     process.stderr.write(`keysmith: ${error.message}\n`);
-    return error instanceof IoError ? 3 : 2;
+    return error.exitCode;
   }
   if (isKeysmithError(error)) {
     process.stderr.write(`keysmith: ${error.message}\n`);

@@ -9,7 +9,8 @@
  * whole processes: the CLI against a Python `cryptography` script, its start-up and its peak memory
  * (test/bench/cli.ts).
  *
- * Flags: --quick (fewer rounds), --only=envelope,password,keys,stall,memory,cli (just those sections).
+ * Flags: --quick (fewer rounds), --only=envelope,password,keys,stall,memory,cli,render (just those
+ * sections; render: render and rekey of 1,000 password envelopes, test/bench/renderRekey.ts).
  * The table goes to stdout, progress and per-part details to stderr. The machine's other load
  * shows up in the numbers: run it on a quiet machine, and compare ratios, not times.
  */
@@ -31,6 +32,7 @@ import {
   type GenerateKeyOptions,
 } from '../../src/core';
 import { cliNotes, cliSection } from './cli';
+import { renderRekeySection } from './renderRekey';
 import { decryptFloor, encryptFloor, plainDecrypt, plainEncrypt, type FloorParts } from './baselines';
 import { best, gc, median, ms, printTable, ratioRow, rows, timeGroup, x, type Job } from './harness';
 import { measureInChild, measureJob, type MemoryJob, type MemoryResult } from './memory';
@@ -363,6 +365,10 @@ async function main(): Promise<void> {
   if (wanted('cli')) {
     log('whole processes: the CLI against Python cryptography…');
     cliSection(16 * MiB, quick ? 3 : 11, log);
+  }
+  if (wanted('render')) {
+    log('render and rekey of 1,000 password envelopes…');
+    await renderRekeySection(quick ? 3 : 7, log);
   }
   printTable(
     `Keysmith core benchmark — Node ${process.version}, medians of interleaved runs, ${((performance.now() - started) / 1000).toFixed(0)} s`,
