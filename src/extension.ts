@@ -15,6 +15,8 @@ export interface KeysmithTestApi {
   /** The Stored Keys pane's data provider and the tree view VS Code draws from it. */
   storedKeys: StoredKeysView;
   storedKeysTree: vscode.TreeView<StoredKeyElement>;
+  /** Where this host keeps the extension's files (the plaintext editor's disk scan starts there). */
+  storage: { globalStorage: vscode.Uri; logs: vscode.Uri };
 }
 
 /** Activation only registers; the crypto work happens when a command runs. */
@@ -34,7 +36,12 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
   // The views' message handlers are handed out only to the tests that run in the extension host;
   // other extensions get no API from Keysmith.
   return context.extensionMode === vscode.ExtensionMode.Test
-    ? { views: views.providers, storedKeys, storedKeysTree }
+    ? {
+        views: views.providers,
+        storedKeys,
+        storedKeysTree,
+        storage: { globalStorage: context.globalStorageUri, logs: context.logUri },
+      }
     : undefined;
 }
 

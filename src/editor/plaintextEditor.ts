@@ -61,6 +61,8 @@ interface EditSession {
   secret: Secret | undefined;
   /** The plaintext differs from what the source's envelope holds. */
   unwritten: boolean;
+  /** The user saved (Ctrl+S, File > Save): the envelope is written once the save is done. */
+  saveAsked: boolean;
   flushTimer: NodeJS.Timeout | undefined;
   flushing: boolean;
   /** Write-backs run one after another. */
@@ -143,9 +145,18 @@ class PlaintextEditors implements vscode.Disposable {
       vscode.window.tabGroups.onDidChangeTabs((event) => {
         if (event.closed.length > 0) void this.endClosedSessions();
       }),
-      this.fs.onUserSave((uri) => {
-        const session = this.sessions.get(uri.toString());
-        if (session) this.writeBackLater(session);
+      // The user's save runs the save participants (ours included), Keysmith's own do not: a
+      // manual save of a plaintext editor is the user's, and once it is written, so is the envelope.
+      vscode.workspace.onWillSaveTextDocument((event) => {
+        const session = this.sessions.get(event.document.uri.toString());
+        const manual = event.reason === vscode.TextDocumentSaveReason.Manual;
+        if (session && manual && !this.fs.isOwnSave(session.uri)) session.saveAsked = true;
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        const session = this.sessions.get(document.uri.toString());
+        if (!session?.saveAsked) return;
+        session.saveAsked = false;
+        this.writeBackLater(session);
       }),
     );
   }
@@ -200,6 +211,7 @@ class PlaintextEditors implements vscode.Disposable {
       envelope: target.envelope,
       secret: opened.secrets[0]!,
       unwritten: false,
+      saveAsked: false,
       flushTimer: undefined,
       flushing: false,
       writing: Promise.resolve(),
@@ -344,23 +356,30 @@ class PlaintextEditors implements vscode.Disposable {
       if (isShownInTab(session.uri)) continue;
       await session.writing;
       if (!this.sessions.has(session.uri.toString())) continue;
-      if (session.unwritten && !isShownInTab(session.uri)) {
-        const write = vscode.l10n.t('Write Envelope');
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t(
-            'The plaintext of {0} was changed but not saved. Write it back as a new envelope?',
-            session.label,
-          ),
-          { modal: true, detail: vscode.l10n.t('Otherwise the changes are dropped with the plaintext.') },
-          write,
-        );
-        if (isShownInTab(session.uri)) continue; // reopened meanwhile
-        if (answer === write) {
-          this.writeBackLater(session);
-          await session.writing;
-        }
+      if (session.unwritten && !isShownInTab(session.uri) && (await this.askToWrite(session))) {
+        this.writeBackLater(session);
+        await session.writing;
       }
+      if (isShownInTab(session.uri)) continue; // reopened meanwhile
       this.end(session);
+    }
+  }
+
+  /** Closed with changes the source does not have: write them back? (No answer is a no.) */
+  private async askToWrite(session: EditSession): Promise<boolean> {
+    const write = vscode.l10n.t('Write Envelope');
+    try {
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'The plaintext of {0} was changed but not saved. Write it back as a new envelope?',
+          session.label,
+        ),
+        { modal: true, detail: vscode.l10n.t('Otherwise the changes are dropped with the plaintext.') },
+        write,
+      );
+      return answer === write;
+    } catch {
+      return false; // no dialog can be shown (e.g. while the window closes)
     }
   }
 

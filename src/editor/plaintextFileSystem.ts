@@ -4,8 +4,8 @@
  * and saves the plaintext editors through it; nothing here touches a disk.
  *
  * Only files Keysmith put here exist: a write to any other path (Save As, another extension) is
- * refused, as are deletes, renames and folders. A write Keysmith did not ask for is the user's
- * own save, and is reported to `onUserSave` (the plaintext editor then writes the envelope back).
+ * refused, as are deletes, renames and folders. It also knows which saves Keysmith itself runs
+ * (`ownSave`), so that the plaintext editor can tell them from the user's.
  */
 import * as vscode from 'vscode';
 
@@ -19,14 +19,11 @@ interface Entry {
 
 export class PlaintextFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
-  /** Saves Keysmith itself is running, per file: their writes are not the user's. */
+  /** Saves Keysmith itself is running, per file: they are not the user's. */
   private readonly ownSaves = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
-  private readonly userSaved = new vscode.EventEmitter<vscode.Uri>();
   /** Nothing outside changes these files, so nothing is ever announced. */
   readonly onDidChangeFile = this.changed.event;
-  /** A save of a plaintext file that Keysmith did not start (Ctrl+S, File > Save…). */
-  readonly onUserSave = this.userSaved.event;
 
   /** Puts a new file here (its bytes are copied); `uri` must not exist yet. */
   create(uri: vscode.Uri, bytes: Uint8Array): void {
@@ -54,7 +51,12 @@ export class PlaintextFileSystem implements vscode.FileSystemProvider, vscode.Di
     this.ownSaves.delete(key);
   }
 
-  /** Runs `save` (a save of `uri` that Keysmith starts): the writes it makes are not the user's. */
+  /** Whether Keysmith is saving `uri` itself right now. */
+  isOwnSave(uri: vscode.Uri): boolean {
+    return this.ownSaves.has(uri.toString());
+  }
+
+  /** Runs `save` (a save of `uri` that Keysmith starts), known as such to {@link isOwnSave}. */
   async ownSave<T>(uri: vscode.Uri, save: () => Thenable<T>): Promise<T> {
     const key = uri.toString();
     this.ownSaves.set(key, (this.ownSaves.get(key) ?? 0) + 1);
@@ -110,7 +112,6 @@ export class PlaintextFileSystem implements vscode.FileSystemProvider, vscode.Di
     entry.bytes = Uint8Array.from(content);
     // A later mtime on every write, so VS Code's save-conflict check (mtime and size) holds.
     entry.mtime = Math.max(Date.now(), entry.mtime + 1);
-    if (!this.ownSaves.has(key)) this.userSaved.fire(uri);
   }
 
   createDirectory(uri: vscode.Uri): void {
@@ -130,7 +131,6 @@ export class PlaintextFileSystem implements vscode.FileSystemProvider, vscode.Di
     this.entries.clear();
     this.ownSaves.clear();
     this.changed.dispose();
-    this.userSaved.dispose();
   }
 
   /** The root and the folder of each file (`/<session>/`). */
