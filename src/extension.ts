@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
 import type { StoredKeyElement } from './editor/commandArgs';
+import { envelopeScans } from './editor/envelopeIndex';
 import { registerEnvelopeProviders } from './editor/envelopeProviders';
 import { KeyStore } from './editor/keyStore';
 import { registerPlaintextEditor } from './editor/plaintextEditor';
@@ -15,6 +16,8 @@ export interface KeysmithTestApi {
   /** The Stored Keys pane's data provider and the tree view VS Code draws from it. */
   storedKeys: StoredKeysView;
   storedKeysTree: vscode.TreeView<StoredKeyElement>;
+  /** How many times the envelopes of a document were searched for (once per version at most). */
+  envelopeScans: () => number;
   /** Where this host keeps the extension's files (the plaintext editor's disk scan starts there). */
   storage: { globalStorage: vscode.Uri; logs: vscode.Uri };
 }
@@ -40,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
         views: views.providers,
         storedKeys,
         storedKeysTree,
+        envelopeScans,
         storage: { globalStorage: context.globalStorageUri, logs: context.logUri },
       }
     : undefined;

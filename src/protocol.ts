@@ -243,6 +243,7 @@ export const REPLY_ERROR_CODES = [
   'UNSUPPORTED_ALGORITHM',
   'DECRYPT_FAILED',
   'NOT_TEXT',
+  'CANNOT_PLACE',
   'ABORTED',
   // the editor layer's (those not already above)
   'NO_EDITOR',

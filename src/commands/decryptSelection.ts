@@ -1,23 +1,25 @@
 import { CommandId } from '../commandIds';
-import { secretFromArgs } from '../editor/commandArgs';
 import { ItemNoun, showFailure } from '../editor/errors';
 import type { KeyStore } from '../editor/keyStore';
-import { askForDecryptionSecrets } from '../editor/secretPrompts';
-import { decryptSelections, showEnvelopeWarnings } from '../editor/selectionCrypto';
+import { openEnvelopes } from '../editor/openEnvelopes';
+import { decryptSelectionsWith, showEnvelopeWarnings } from '../editor/selectionCrypto';
 
 /**
  * `keysmith.decryptSelection`: every selected envelope (or the one around the cursor) becomes its
- * plaintext — a stored key for an envelope whose `kid` names one and the rest asked for, or one
+ * plaintext, written valid for the file's format — a stored key for an envelope whose `kid` names
+ * one (another key offered when it no longer fits) and the rest asked for, or one
  * secret from the argument (`{ key }`, `{ password }` or `{ keyName }`, then without prompts) for
  * all. The envelopes' warnings and any failure are notifications. Returns whether the document changed.
  */
 export async function decryptSelectionCommand(keys: KeyStore, args?: unknown): Promise<boolean> {
   try {
-    const done = await decryptSelections((envelopes) =>
-      args === undefined
-        ? askForDecryptionSecrets(keys, envelopes)
-        : secretFromArgs(keys, args, CommandId.decryptSelection),
-    );
+    const done = await decryptSelectionsWith(async (envelopes) => {
+      const opened = await openEnvelopes(keys, envelopes, {
+        ...(args !== undefined && { given: args }),
+        command: CommandId.decryptSelection,
+      });
+      return opened?.plaintexts;
+    });
     if (!done) return false;
     showEnvelopeWarnings(done.warnings);
     return true;

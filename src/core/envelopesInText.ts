@@ -3,11 +3,16 @@
  * finding every envelope in a text, and writing plaintext or envelopes in their place so that the
  * file stays valid for its format. No `vscode`, no fs: the editor and the CLI both stand on this.
  *
- * THIS FILE IS THE AGREED INTERFACE. The implementation is being written; signatures and
- * documented behaviour are the contract the editor layer and the CLI code against.
+ * THIS FILE IS THE AGREED INTERFACE: signatures and documented behaviour are the contract the
+ * editor layer and the CLI code against. The implementations live in the files re-exported here.
  */
 import { KeysmithError } from './errors';
 import type { Envelope } from './envelope';
+import { envelopeAt as envelopeAtImpl, findEnvelopes as findEnvelopesImpl } from './findEnvelopes';
+import {
+  formatForFileName as formatForFileNameImpl,
+  formatForLanguageId as formatForLanguageIdImpl,
+} from './textFormat';
 
 /**
  * How an envelope is written in the text:
@@ -37,15 +42,12 @@ export interface FoundEnvelope {
  * The ciphertext is checked (canonical base64, size) but not kept decoded.
  */
 export function findEnvelopes(text: string): FoundEnvelope[] {
-  void text;
-  throw new KeysmithError('INVALID_ARGUMENT', 'findEnvelopes: not implemented yet');
+  return findEnvelopesImpl(text);
 }
 
 /** The envelope of `found` (sorted, as findEnvelopes returns them) at or around `offset`. */
 export function envelopeAt(found: readonly FoundEnvelope[], offset: number): FoundEnvelope | undefined {
-  void found;
-  void offset;
-  throw new KeysmithError('INVALID_ARGUMENT', 'envelopeAt: not implemented yet');
+  return envelopeAtImpl(found, offset);
 }
 
 /**
@@ -56,14 +58,12 @@ export type TextFormat = 'json' | 'javascript' | 'yaml' | 'dotenv' | 'text';
 
 /** `.env`, `.env.local`, `prod.env` → dotenv; `.json`/`.jsonc` → json; `.yml`/`.yaml` → yaml; js/ts → javascript. */
 export function formatForFileName(fileName: string): TextFormat {
-  void fileName;
-  return 'text';
+  return formatForFileNameImpl(fileName);
 }
 
 /** VS Code language ids: json/jsonc → json; javascript(react)/typescript(react) → javascript; yaml; dotenv/env → dotenv. */
 export function formatForLanguageId(languageId: string): TextFormat {
-  void languageId;
-  return 'text';
+  return formatForLanguageIdImpl(languageId);
 }
 
 /** Replace `text.slice(start, end)` with `text`. */

@@ -35,6 +35,12 @@ export type KeysmithErrorCode =
    * needed: binary data, for `keysmith decrypt` to a file. `size` holds its length in bytes.
    */
   | 'NOT_TEXT'
+  /**
+   * A value cannot be written at that place in a file and keep the file valid (e.g. a newline in an
+   * unquoted `.env` value, a selection that cuts an escape sequence). The message starts with
+   * "line N: " and `line` holds N.
+   */
+  | 'CANNOT_PLACE'
   | 'ABORTED';
 
 export class KeysmithError extends Error {
@@ -49,13 +55,20 @@ export class KeysmithError extends Error {
     readonly index?: number,
     /** NOT_TEXT: how many bytes the plaintext has (its length, which the ciphertext shows anyway). */
     readonly size?: number,
+    /** In a text holding envelopes: the 1-based line the error is about. */
+    readonly line?: number,
   ) {
     super(message);
   }
 
   /** The same error, marked with the position of the batch item it came from. */
   atIndex(index: number): KeysmithError {
-    return new KeysmithError(this.code, this.message, this.field, index, this.size);
+    return new KeysmithError(this.code, this.message, this.field, index, this.size, this.line);
+  }
+
+  /** The same error, marked with the line of the text it is about (the message is unchanged). */
+  atLine(line: number): KeysmithError {
+    return new KeysmithError(this.code, this.message, this.field, this.index, this.size, line);
   }
 }
 

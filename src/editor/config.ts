@@ -43,6 +43,13 @@ export function readConfig(scope?: vscode.ConfigurationScope): KeysmithConfig {
   };
 }
 
+/** Whether envelopes get their CodeLens (`keysmith.envelopes.codeLens`, read per document). */
+export function envelopeCodeLensEnabled(scope?: vscode.ConfigurationScope): boolean {
+  return (
+    vscode.workspace.getConfiguration('keysmith', scope).get<boolean>('envelopes.codeLens', true) !== false
+  );
+}
+
 /**
  * Key options with what the caller left out filled in from the settings (for the options that
  * apply to the type; anything else the caller gave is passed on, for the core to refuse by name).

@@ -5,18 +5,23 @@
  */
 import * as vscode from 'vscode';
 import {
-  decryptBatch,
   encryptBatch,
+  envelopeAt,
   envelopeWarnings,
-  findEnvelopeAround,
   isKeysmithError,
   parseEnvelope,
+  plaintextChange,
+  selectionForEncryption,
   serializeEnvelope,
   type Envelope,
+  type FoundEnvelope,
+  type TextChange,
 } from '../core';
 import { readConfig } from './config';
 import { replaceAll, requireEditor } from './edits';
+import { envelopesOf, formatOf } from './envelopeIndex';
 import { EditorError, indexedAmong } from './errors';
+import { openWithSecrets } from './openEnvelopes';
 import { withCancellableProgress } from './progress';
 import type { Secret } from './secrets';
 
@@ -26,8 +31,13 @@ import type { Secret } from './secrets';
  * `getSecret` runs once the editor has something to encrypt; it resolves undefined when the user
  * cancels a prompt, and then so does this.
  *
+ * The envelope is written so the file stays valid for its format (formatOf: the language, else
+ * the file name): inside a string literal escaped for it, as a JSON/YAML value a quoted string, in
+ * .env a value the parsers read back exactly; in plain text, as it is.
+ *
  * It throws an {@link EditorError} (NO_EDITOR, NO_SELECTION, DOCUMENT_CHANGED, READ_ONLY), the
- * core's KeysmithError (ABORTED when the derivation is cancelled; an `index` only when there are
+ * core's KeysmithError (CANNOT_PLACE with its line, before any prompt, when a selection cannot be
+ * encrypted in place; ABORTED when the derivation is cancelled; an `index` only when there are
  * several selections), or what `getSecret` throws. On any failure the document is left as it was.
  */
 export async function encryptSelections(
@@ -40,7 +50,22 @@ export async function encryptSelections(
   }
   const { document } = editor;
   const version = document.version;
-  const plaintexts = selections.map((selection) => document.getText(selection));
+  // Where each selection is, in the file's format: what it means there (a string literal's
+  // content unescaped, a .env value as the parsers read it) and how an envelope is written back.
+  // A selection that cannot be encrypted in place is refused here, before any prompt.
+  const text = document.getText();
+  const format = formatOf(document);
+  const places = selections.map((selection, index) =>
+    atSelection(selections.length, index, () =>
+      selectionForEncryption(
+        text,
+        format,
+        document.offsetAt(selection.start),
+        document.offsetAt(selection.end),
+      ),
+    ),
+  );
+  const plaintexts = places.map((place) => place.plaintext);
 
   const secret = await getSecret();
   if (!secret) return undefined;
@@ -51,9 +76,42 @@ export async function encryptSelections(
   } catch (error) {
     throw indexedAmong(selections.length, error);
   }
-  const texts = envelopes.map((envelope) => serializeEnvelope(envelope, { pretty: config.prettyEnvelopes }));
-  await replaceAll(editor, version, selections, texts, vscode.l10n.t('encrypting'));
+  const changes = places.map((place, index) =>
+    atSelection(selections.length, index, () =>
+      place.write(serializeEnvelope(envelopes[index]!, { pretty: config.prettyEnvelopes })),
+    ),
+  );
+  await replaceChanges(editor, version, changes, vscode.l10n.t('encrypting'));
   return { count: selections.length };
+}
+
+/** Runs `work` for item `index` of `count`, marking a core error with the index when there are several. */
+function atSelection<T>(count: number, index: number, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw count > 1 && isKeysmithError(error) ? error.atIndex(index) : error;
+  }
+}
+
+/** Applies the changes (offsets in the document's text at `version`) as one edit. */
+async function replaceChanges(
+  editor: vscode.TextEditor,
+  version: number,
+  changes: readonly TextChange[],
+  doing: string,
+): Promise<void> {
+  const { document } = editor;
+  const ranges = changes.map(
+    (change) => new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)),
+  );
+  await replaceAll(
+    editor,
+    version,
+    ranges,
+    changes.map((change) => change.text),
+    doing,
+  );
 }
 
 function encryptWith(secret: Secret, plaintexts: string[], iterations: number): Promise<Envelope[]> {
@@ -77,12 +135,16 @@ function encryptWith(secret: Secret, plaintexts: string[], iterations: number): 
  */
 export type SecretsFor = (envelopes: readonly Envelope[]) => Promise<Secret | Secret[] | undefined>;
 
+/**
+ * What opens the envelopes and gives their plaintexts, in order (openEnvelopes: an argument, the
+ * stored key a kid names with its fallback, prompts); undefined when the user cancelled a prompt.
+ */
+export type OpenFor = (envelopes: readonly Envelope[]) => Promise<string[] | undefined>;
+
 interface Target {
-  range: vscode.Range;
+  /** The envelope where it is in the document (its form and place decide how its plaintext is written). */
+  found: FoundEnvelope;
   envelope: Envelope;
-  /** White space around the envelope inside the selection, kept as it was. */
-  before: string;
-  after: string;
 }
 
 /**
@@ -94,18 +156,32 @@ interface Target {
  * If any envelope cannot be read or decrypted, nothing changes and it throws — an
  * {@link EditorError} (NO_EDITOR, NO_ENVELOPE, DOCUMENT_CHANGED, READ_ONLY), the core's
  * KeysmithError (MALFORMED_ENVELOPE and the like naming the field, KEY_OR_PASSWORD,
- * DECRYPT_FAILED, ABORTED; with the envelope's `index` only when there are several), or what
- * `secretsFor` throws.
+ * DECRYPT_FAILED, ABORTED, CANNOT_PLACE with its line when a plaintext cannot be written where its
+ * envelope is; with the envelope's `index` only when there are several), or what `secretsFor`
+ * throws. Each plaintext is written valid for the file's format (plaintextChange).
  */
 export async function decryptSelections(
   secretsFor: SecretsFor,
+): Promise<{ count: number; warnings: string[] } | undefined> {
+  return decryptSelectionsWith(async (envelopes) => {
+    const given = await secretsFor(envelopes);
+    if (!given) return undefined;
+    // Grouped by secret, so a password is derived once per distinct (salt, iterations).
+    return openWithSecrets(envelopes, Array.isArray(given) ? given : envelopes.map(() => given));
+  });
+}
+
+/** {@link decryptSelections} with the envelopes opened by `open` (e.g. openEnvelopes). */
+export async function decryptSelectionsWith(
+  open: OpenFor,
 ): Promise<{ count: number; warnings: string[] } | undefined> {
   const editor = requireEditor(vscode.l10n.t('Open a text editor with an envelope to decrypt.'));
   const { document } = editor;
   const version = document.version;
   let count = editor.selections.length;
   try {
-    const targets = findTargets(document, editor.selections);
+    const text = document.getText();
+    const targets = findTargets(document, text, editor.selections);
     count = targets.length;
     if (targets.length === 0) {
       throw new EditorError(
@@ -114,18 +190,18 @@ export async function decryptSelections(
       );
     }
     const envelopes = targets.map((target) => target.envelope);
-    const given = await secretsFor(envelopes);
-    if (!given) return undefined;
-    const secrets = Array.isArray(given) ? given : envelopes.map(() => given);
-    const plaintexts = await decryptAll(targets, secrets);
+    const plaintexts = await open(envelopes);
+    if (!plaintexts) return undefined;
     const warnings = new Set(envelopes.flatMap((envelope) => envelopeWarnings(envelope)));
-    await replaceAll(
-      editor,
-      version,
-      targets.map((target) => target.range),
-      targets.map((target, index) => target.before + plaintexts[index]! + target.after),
-      vscode.l10n.t('decrypting'),
+    // Every plaintext is placed before anything changes: one that cannot be written where its
+    // envelope is (CANNOT_PLACE, with its line) leaves the document as it was.
+    const format = formatOf(document);
+    const changes = targets.map((target, index) =>
+      atSelection(targets.length, index, () =>
+        plaintextChange(text, format, target.found, plaintexts[index]!),
+      ),
     );
+    await replaceChanges(editor, version, changes, vscode.l10n.t('decrypting'));
     return { count: targets.length, warnings: [...warnings] };
   } catch (error) {
     throw indexedAmong(count, error);
@@ -137,64 +213,62 @@ export function showEnvelopeWarnings(warnings: readonly string[]): void {
   for (const warning of warnings) void vscode.window.showWarningMessage(`Keysmith: ${warning}`);
 }
 
-/** The envelopes to decrypt: each non-empty selection, or the one around each empty cursor. */
-function findTargets(document: vscode.TextDocument, selections: readonly vscode.Selection[]): Target[] {
+/**
+ * The envelopes to decrypt: the one each non-empty selection holds (white space around it, and the
+ * quotes of the string literal it fills, may be selected too), or the one around each empty
+ * cursor — compact, pretty or escaped, as findEnvelopes finds them (once per document version).
+ */
+function findTargets(
+  document: vscode.TextDocument,
+  text: string,
+  selections: readonly vscode.Selection[],
+): Target[] {
   const targets: Target[] = [];
   const seen = new Set<number>();
-  let fullText: string | undefined;
-  selections.forEach((selection) => {
-    if (selection.isEmpty) {
-      fullText ??= document.getText();
-      const found = findEnvelopeAround(fullText, document.offsetAt(selection.active));
-      if (!found || seen.has(found.start)) return; // a cursor outside any envelope is not an error
-      seen.add(found.start);
-      const range = new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
-      targets.push({
-        range,
-        envelope: parseEnvelope(fullText.slice(found.start, found.end)),
-        before: '',
-        after: '',
-      });
-      return;
+  const all = envelopesOf(document);
+  const add = (found: FoundEnvelope) => {
+    if (found.error || !found.envelope) {
+      throw selections.length > 1 ? found.error!.atIndex(targets.length) : found.error!;
     }
-    const text = document.getText(selection);
-    const trimmed = text.trim();
+    seen.add(found.start);
+    targets.push({ found, envelope: found.envelope });
+  };
+  for (const selection of selections) {
+    if (selection.isEmpty) {
+      const offset = document.offsetAt(selection.active);
+      const found = envelopeAt(all, offset);
+      // A cursor outside any envelope is not an error (another cursor may be in one).
+      if (!found || offset < found.start || offset > found.end || seen.has(found.start)) continue;
+      add(found);
+      continue;
+    }
+    let start = document.offsetAt(selection.start);
+    let end = document.offsetAt(selection.end);
+    while (start < end && /\s/.test(text[start]!)) start++;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    const found = envelopeAt(all, start + 1);
+    const quoted = text[start] === '"' && text[end - 1] === '"';
+    if (
+      found &&
+      ((found.start === start && found.end === end) ||
+        (quoted && found.start === start + 1 && found.end === end - 1))
+    ) {
+      if (!seen.has(found.start)) add(found);
+      continue;
+    }
+    // Not one of the envelopes found: read the selection itself, for its error naming the field
+    // (or, should it read after all, as an envelope written as it is).
     try {
+      const trimmed = text.slice(start, end);
+      const envelope = parseEnvelope(trimmed);
+      const line = document.positionAt(start).line + 1;
       targets.push({
-        range: selection,
-        envelope: parseEnvelope(trimmed),
-        before: text.slice(0, text.indexOf(trimmed)),
-        after: text.slice(text.indexOf(trimmed) + trimmed.length),
+        found: { start, end, form: trimmed.includes('\n') ? 'pretty' : 'compact', line, envelope },
+        envelope,
       });
     } catch (error) {
       throw selections.length > 1 && isKeysmithError(error) ? error.atIndex(targets.length) : error;
     }
-  });
+  }
   return targets;
-}
-
-/** Decrypts every target (grouped by secret, so a password is derived once per salt); all or nothing. */
-async function decryptAll(targets: Target[], secrets: Secret[]): Promise<string[]> {
-  const groups = new Map<Secret, number[]>();
-  secrets.forEach((secret, index) => groups.set(secret, [...(groups.get(secret) ?? []), index]));
-  const plaintexts: string[] = [];
-  const run = async (signal?: AbortSignal) => {
-    for (const [secret, indexes] of groups) {
-      try {
-        const envelopes = indexes.map((i) => targets[i]!.envelope);
-        const unlock = 'key' in secret ? { key: secret.key } : { password: secret.password };
-        const results = await decryptBatch({ envelopes, ...unlock, signal });
-        results.forEach((result, n) => (plaintexts[indexes[n]!] = result.plaintext));
-      } catch (error) {
-        // Report the position among all selections, not within the group.
-        throw isKeysmithError(error) && error.index !== undefined
-          ? error.atIndex(indexes[error.index]!)
-          : error;
-      }
-    }
-    return plaintexts;
-  };
-  const needsDerivation = [...groups.keys()].some((secret) => 'password' in secret);
-  if (!needsDerivation) return run();
-  return withCancellableProgress(vscode.l10n.t('Keysmith: deriving the key from the password…'), run);
 }

@@ -1,0 +1,385 @@
+/**
+ * Finding every envelope in a text in one linear pass (see envelopesInText.ts for the contract).
+ *
+ * An envelope is a flat JSON object with no '{' or '}' inside (base64 and kid cannot contain
+ * them), so a candidate is a '{' followed by an envelope field name, and it runs to the first '}'
+ * after it. Every search below moves forward only: the next '{', the next '}' and the next line
+ * break are each remembered and searched again only once the scan has passed them, so a text of
+ * 200,000 '{' and no '}' costs one pass, not 200,000.
+ */
+import { KeysmithError } from './errors';
+import { isCanonicalBase64 } from './encoding';
+import { readEnvelope, type Envelope } from './envelope';
+import {
+  MAX_CIPHERTEXT_BASE64_CHARS,
+  MAX_ENVELOPE_CHARS,
+  MAX_ITERATIONS,
+  MAX_PLAINTEXT_BYTES,
+  MIN_ITERATIONS,
+  KID_PATTERN,
+} from './limits';
+import type { EnvelopeForm, FoundEnvelope } from './envelopesInText';
+
+/**
+ * '{', white space, then an envelope field name and ':'. Group 1 is '\' when the quotes are
+ * escaped (`{\"v\":…}` inside a string literal); there white space may also be written `\n`, `\t`
+ * or `\r` (a pretty envelope escaped into a literal).
+ */
+const START =
+  /\{(?:[ \t\r\n]|\\[nrt])*(\\?)"(?:v|algorithm|kid|kdf|iterations|salt|iv|tag|ciphertext)\1"(?:[ \t\r\n]|\\[nrt])*:/y;
+
+/**
+ * The envelope exactly as serializeEnvelope writes it, compact or pretty (any JSON white space
+ * between tokens), fields in the v1 order, the short fields' text of the right alphabet and length:
+ * most envelopes in a file are this. One regular expression reads its fields up to the
+ * ciphertext's opening quote; the ciphertext is then found with indexOf (V8 scans a base64
+ * character class about 5× slower) and checked by isCanonicalBase64, which decodes it into reused
+ * scratch space. Anything else (other order, escapes in strings, a bad field) goes to
+ * readEnvelope, which alone decides what is wrong and says so.
+ * Groups: 1 kid, 2 iterations, 3 salt, 4 iv, 5 tag.
+ */
+interface QuickRead {
+  envelope: Envelope;
+  end: number;
+  /** It spans lines. */
+  pretty: boolean;
+}
+
+interface QuickForm {
+  head: RegExp;
+  /** The ciphertext's closing quote. */
+  quote: string;
+  /** White space, then the closing '}'. */
+  tail: RegExp;
+}
+
+function quickForm(quote: string, space: string): QuickForm {
+  const w = `${space}*`;
+  const name = (field: string) => `${quote}${field}${quote}${w}:${w}`;
+  const str = (body: string) => `${quote}(${body})${quote}`;
+  const next = `${w},${w}`;
+  const head = new RegExp(
+    `\\{${w}${name('v')}1${next}${name('algorithm')}${quote}AES-256-GCM${quote}${next}` +
+      `(?:${name('kid')}${str('[A-Za-z0-9._-]{1,64}')}${next})?` +
+      `(?:${name('kdf')}${quote}PBKDF2-SHA256${quote}${next}${name('iterations')}([1-9][0-9]{3,7})${next}` +
+      `${name('salt')}${str('[A-Za-z0-9+/]{21}[AQgw]==')}${next})?` +
+      `${name('iv')}${str('[A-Za-z0-9+/]{16}')}${next}${name('tag')}${str('[A-Za-z0-9+/]{21}[AQgw]==')}${next}` +
+      `${name('ciphertext')}${quote}`,
+    'y',
+  );
+  return { head, quote: quote.replaceAll('\\\\', '\\'), tail: new RegExp(`${w}\\}`, 'y') };
+}
+const QUICK_PLAIN = quickForm('"', '[ \\t\\n\\r]');
+/** In a string literal: quotes escaped; white space a space or an escape (raw tabs and breaks are not allowed there). */
+const QUICK_ESCAPED = quickForm('\\\\"', '(?: |\\\\[nrt])');
+
+/**
+ * The envelope at `open` if it is in the quick form `form` and every check passes, with the offset
+ * just past its '}'; otherwise undefined (and the careful read decides).
+ */
+function quickEnvelope(text: string, open: number, form: QuickForm): QuickRead | undefined {
+  form.head.lastIndex = open;
+  const match = form.head.exec(text);
+  if (!match) return undefined;
+  const from = form.head.lastIndex;
+  const to = text.indexOf(form.quote, from);
+  if (to === -1) return undefined;
+  form.tail.lastIndex = to + form.quote.length;
+  if (!form.tail.test(text)) return undefined;
+  const end = form.tail.lastIndex;
+  const ciphertext = text.slice(from, to);
+  const [head, kid, iterations, salt, iv, tag] = match;
+  if (!ciphertextFits(ciphertext, end - open)) return undefined;
+  // Line breaks can only be in the white space, before the ciphertext or after it.
+  const pretty = head.includes('\n') || text.slice(to, end).includes('\n');
+  if (iterations === undefined) {
+    const envelope: Envelope =
+      kid === undefined
+        ? { v: 1, algorithm: 'AES-256-GCM', iv: iv!, tag: tag!, ciphertext }
+        : { v: 1, algorithm: 'AES-256-GCM', kid, iv: iv!, tag: tag!, ciphertext };
+    return { envelope, end, pretty };
+  }
+  const count = Number(iterations);
+  if (kid !== undefined || count < MIN_ITERATIONS || count > MAX_ITERATIONS) return undefined;
+  const envelope: Envelope = {
+    v: 1,
+    algorithm: 'AES-256-GCM',
+    kdf: 'PBKDF2-SHA256',
+    iterations: count,
+    salt: salt!,
+    iv: iv!,
+    tag: tag!,
+    ciphertext,
+  };
+  return { envelope, end, pretty };
+}
+
+const COMPACT_START = '{"v":1,"algorithm":"AES-256-GCM",';
+const KDF_START = '"kdf":"PBKDF2-SHA256","iterations":';
+/** 1 for the 64 characters of standard base64, by character code (a table: short fields are checked in a loop). */
+const BASE64_DIGIT = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+  BASE64_DIGIT[c.charCodeAt(0)] = 1;
+
+/** `text[from, from + count)` are all base64 digits. */
+function base64Digits(text: string, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || BASE64_DIGIT[code] === 0) return false;
+  }
+  return true;
+}
+
+/** The base64 of 12 bytes at `from`: 16 digits, no padding. */
+function ivAt(text: string, from: number): boolean {
+  return base64Digits(text, from, 16);
+}
+
+/**
+ * The base64 of 16 bytes at `from`: 22 digits, the last with its 4 discarded bits zero (A, Q, g
+ * or w), then '=='.
+ */
+function blockAt(text: string, from: number): boolean {
+  const last = text.charCodeAt(from + 21);
+  return (
+    base64Digits(text, from, 21) &&
+    (last === 0x41 || last === 0x51 || last === 0x67 || last === 0x77) &&
+    text.charCodeAt(from + 22) === 0x3d &&
+    text.charCodeAt(from + 23) === 0x3d
+  );
+}
+
+/**
+ * An envelope written exactly as serializeEnvelope writes it compact (the common case), read by
+ * position from `open` (its '{', where {@link COMPACT_START} is): a handful of startsWith and slices, cheaper
+ * than a regular expression. Undefined unless every check passes; the other readers then decide.
+ */
+function quickCompact(text: string, open: number): QuickRead | undefined {
+  let p = open + COMPACT_START.length;
+  let kid: string | undefined;
+  if (text.startsWith('"kid":"', p)) {
+    const close = text.indexOf('"', p + 7);
+    if (close === -1 || close > p + 7 + 64 || text.charCodeAt(close + 1) !== 0x2c) return undefined;
+    kid = text.slice(p + 7, close);
+    if (!KID_PATTERN.test(kid)) return undefined;
+    p = close + 2;
+  }
+  let iterations: number | undefined;
+  let salt: string | undefined;
+  if (text.startsWith(KDF_START, p)) {
+    if (kid !== undefined) return undefined;
+    const from = p + KDF_START.length;
+    let to = from;
+    while (to < from + 9 && isDigit(text.charCodeAt(to))) to++;
+    if (text.charCodeAt(from) === 0x30 || !text.startsWith(',"salt":"', to)) return undefined;
+    iterations = Number(text.slice(from, to));
+    if (!(iterations >= MIN_ITERATIONS && iterations <= MAX_ITERATIONS)) return undefined;
+    if (!blockAt(text, to + 9) || !text.startsWith('",', to + 33)) return undefined;
+    salt = text.slice(to + 9, to + 33);
+    p = to + 35;
+  }
+  if (!text.startsWith('"iv":"', p) || !text.startsWith('","tag":"', p + 22)) return undefined;
+  if (!text.startsWith('","ciphertext":"', p + 55)) return undefined;
+  const from = p + 71;
+  const to = text.indexOf('"', from);
+  if (to === -1 || text.charCodeAt(to + 1) !== 0x7d || !ivAt(text, p + 6) || !blockAt(text, p + 31)) {
+    return undefined;
+  }
+  const iv = text.slice(p + 6, p + 22);
+  const tag = text.slice(p + 31, p + 55);
+  const ciphertext = text.slice(from, to);
+  if (!ciphertextFits(ciphertext, to + 2 - open)) return undefined;
+  const envelope: Envelope =
+    salt !== undefined
+      ? { v: 1, algorithm: 'AES-256-GCM', kdf: 'PBKDF2-SHA256', iterations, salt, iv, tag, ciphertext }
+      : kid !== undefined
+        ? { v: 1, algorithm: 'AES-256-GCM', kid, iv, tag, ciphertext }
+        : { v: 1, algorithm: 'AES-256-GCM', iv, tag, ciphertext };
+  return { envelope, end: to + 2, pretty: false };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** The ciphertext's size limits, as readEnvelope counts them, and its canonical base64. */
+function ciphertextFits(ciphertext: string, envelopeChars: number): boolean {
+  const padding = ciphertext.endsWith('==') ? 2 : ciphertext.endsWith('=') ? 1 : 0;
+  return (
+    envelopeChars <= MAX_ENVELOPE_CHARS &&
+    ciphertext.length <= MAX_CIPHERTEXT_BASE64_CHARS &&
+    (ciphertext.length / 4) * 3 - padding <= MAX_PLAINTEXT_BYTES &&
+    isCanonicalBase64(ciphertext)
+  );
+}
+
+/**
+ * 1-based lines of increasing offsets, counted incrementally: each line break is passed once,
+ * however many envelopes there are.
+ */
+class LineCounter {
+  private line = 1;
+  private nextBreak: number; // the first line break not yet counted in `line`
+
+  constructor(private readonly text: string) {
+    this.nextBreak = text.indexOf('\n');
+  }
+
+  /** The line of `offset`, which is at or after every offset asked for before. */
+  at(offset: number): number {
+    while (this.nextBreak !== -1 && this.nextBreak < offset) {
+      this.line++;
+      this.nextBreak = this.text.indexOf('\n', this.nextBreak + 1);
+    }
+    return this.line;
+  }
+}
+
+function foundAt(
+  start: number,
+  end: number,
+  form: EnvelopeForm,
+  line: number,
+  envelope: Envelope | undefined,
+  error: KeysmithError | undefined,
+): FoundEnvelope {
+  const item: FoundEnvelope = { start, end, form, line };
+  if (envelope) item.envelope = envelope;
+  if (error) item.error = error;
+  return item;
+}
+
+/** @see envelopesInText.findEnvelopes */
+export function findEnvelopes(text: string): FoundEnvelope[] {
+  const found: FoundEnvelope[] = [];
+  const lines = new LineCounter(text);
+  let open = text.indexOf('{');
+  // Remembered positions, each only ever searched forward (-1: none left in the text).
+  let close = -2; // the first '}' at or after `open` (-2: not searched yet)
+  let breakAfter = -2; // the first line break at or after the last cut-short envelope's start
+  while (open !== -1) {
+    // A '{' that cannot start an envelope (`{x`, `{ a: 1 }`, `{}`) costs a few character reads,
+    // not a regex: after white space must come '"', or '\' for the escaped form.
+    const second = text.charCodeAt(open + 1);
+    if (second !== 0x22 && !startsLikeEnvelope(text, open + 1)) {
+      open = text.indexOf('{', open + 1);
+      continue;
+    }
+    if (second !== 0x5c) {
+      const quick = text.startsWith(COMPACT_START, open)
+        ? quickCompact(text, open)
+        : quickEnvelope(text, open, QUICK_PLAIN);
+      if (quick) {
+        const { envelope, end, pretty } = quick;
+        found.push(foundAt(open, end, pretty ? 'pretty' : 'compact', lines.at(open), envelope, undefined));
+        open = text.indexOf('{', end);
+        continue;
+      }
+    }
+    START.lastIndex = open;
+    const start = START.exec(text);
+    const nextOpen = text.indexOf('{', open + 1);
+    if (!start) {
+      open = nextOpen;
+      continue;
+    }
+    if (close !== -1 && close < open) close = text.indexOf('}', open);
+
+    let end: number;
+    let error: KeysmithError | undefined;
+    let envelope: Envelope | undefined;
+    const escaped = start[1] === '\\';
+    if (close !== -1 && (nextOpen === -1 || close < nextOpen)) {
+      end = close + 1;
+    } else {
+      // No '}' before the next '{' (or the end): the object is cut short. It is reported up to the
+      // end of the line it starts on, so it neither swallows the envelopes after it nor the file.
+      const matched = START.lastIndex;
+      if (breakAfter !== -1 && breakAfter < matched) breakAfter = text.indexOf('\n', matched);
+      end = Math.min(breakAfter === -1 ? text.length : breakAfter, nextOpen === -1 ? text.length : nextOpen);
+      while (end > matched && isSpace(text.charCodeAt(end - 1))) end--;
+      error = new KeysmithError(
+        'MALFORMED_ENVELOPE',
+        "The envelope is not valid JSON: it has no closing '}'.",
+      );
+    }
+    const raw = text.slice(open, end);
+    if (!error && escaped) {
+      const quick = quickEnvelope(text, open, QUICK_ESCAPED);
+      if (quick && quick.end === end) envelope = quick.envelope;
+    }
+    if (!error && !envelope) {
+      try {
+        envelope = readEnvelope(escaped ? unescapeLiteral(raw) : raw).envelope;
+      } catch (e) {
+        error =
+          e instanceof KeysmithError
+            ? e
+            : new KeysmithError('MALFORMED_ENVELOPE', 'The envelope cannot be read.');
+      }
+    }
+    const line = lines.at(open);
+    if (error) error = error.atLine(line);
+    const form: EnvelopeForm = escaped ? 'escaped' : raw.includes('\n') ? 'pretty' : 'compact';
+    found.push(foundAt(open, end, form, line, envelope, error));
+    // Envelopes do not nest or overlap: go on after this one. `nextOpen` is at or after `end`
+    // unless this one was cut short at it.
+    open = nextOpen !== -1 && nextOpen < end ? text.indexOf('{', end) : nextOpen;
+  }
+  return found;
+}
+
+/** The content of a JSON/JS double-quoted literal, unescaped (one level). */
+export function unescapeLiteral(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    throw new KeysmithError(
+      'MALFORMED_ENVELOPE',
+      'The escaped envelope is not valid string-literal content (a quote is not escaped, or an escape is bad).',
+    );
+  }
+}
+
+/** After '{' at `from - 1`: white space (raw, or escaped as \n \t \r), then '"' or '\"'. */
+function startsLikeEnvelope(text: string, from: number): boolean {
+  let i = from;
+  for (;;) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22) return true;
+    if (isSpace(code)) {
+      i++;
+    } else if (code === 0x5c) {
+      const escape = text.charCodeAt(i + 1);
+      if (escape === 0x22) return true;
+      if (escape !== 0x6e && escape !== 0x74 && escape !== 0x72) return false;
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/** @see envelopesInText.envelopeAt */
+export function envelopeAt(found: readonly FoundEnvelope[], offset: number): FoundEnvelope | undefined {
+  // The last envelope starting at or before `offset` (binary search); the cursor may sit right
+  // after its '}' too.
+  let low = 0;
+  let high = found.length - 1;
+  let best = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (found[mid]!.start <= offset) {
+      best = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  const candidate = best === -1 ? undefined : found[best];
+  return candidate && offset <= candidate.end ? candidate : undefined;
+}
