@@ -10,8 +10,9 @@
  *   backup tracker; `files.hotExit` does not stop it), whatever its scheme, into
  *   `<user data>/…/Backups`. So this editor is never left dirty: each change is saved into the Map
  *   within FLUSH_DELAY_MS, without save participants, which cancels the pending backup. Only the
- *   user's own save (Ctrl+S, File > Save — a write Keysmith did not start) writes a fresh
- *   envelope back into the source, as one edit, in the envelope's form, keeping its kid.
+ *   user's own save (Ctrl+S = keysmith.saveEnvelope; File > Save, a manual save Keysmith did not
+ *   start) writes a fresh envelope back into the source, as one edit, in the envelope's form,
+ *   keeping its kid.
  * - Closing the editor drops the plaintext (the Map's bytes zeroed) and the session's secret.
  */
 import { randomBytes } from 'node:crypto';
@@ -99,6 +100,14 @@ export function editEnvelopeAtCursor(args?: unknown): Promise<vscode.Uri | undef
   return editors().edit(args);
 }
 
+/**
+ * `keysmith.saveEnvelope`: the active plaintext editor saved into memory and written back as a
+ * fresh envelope (errors thrown: DOCUMENT_CHANGED when its envelope is gone…).
+ */
+export function saveActivePlaintext(): Promise<boolean> {
+  return editors().saveActive();
+}
+
 /** The language the plaintext is shown in: JSON when it is a JSON object or array, else plain text. */
 export function guessLanguage(plaintext: string): string {
   const text = plaintext.trim();
@@ -145,8 +154,9 @@ class PlaintextEditors implements vscode.Disposable {
       vscode.window.tabGroups.onDidChangeTabs((event) => {
         if (event.closed.length > 0) void this.endClosedSessions();
       }),
-      // The user's save runs the save participants (ours included), Keysmith's own do not: a
-      // manual save of a plaintext editor is the user's, and once it is written, so is the envelope.
+      // File > Save and the like (Ctrl+S is keysmith.saveEnvelope): the user's save runs the save
+      // participants, ours included; Keysmith's own saves do not (or say so), so a manual save of
+      // a plaintext editor is the user's, and once it is written, so is the envelope.
       vscode.workspace.onWillSaveTextDocument((event) => {
         const session = this.sessions.get(event.document.uri.toString());
         const manual = event.reason === vscode.TextDocumentSaveReason.Manual;
@@ -237,6 +247,20 @@ class PlaintextEditors implements vscode.Disposable {
     return uri;
   }
 
+  async saveActive(): Promise<boolean> {
+    const editor = requireEditor(vscode.l10n.t('Open the plaintext editor of an envelope to save it.'));
+    const session = this.sessions.get(editor.document.uri.toString());
+    if (!session) {
+      throw new EditorError('NO_EDITOR', vscode.l10n.t('This editor is not the plaintext of an envelope.'));
+    }
+    if (editor.document.isDirty) await this.flush(session);
+    // Thrown, not shown: the command shows it.
+    const written = session.writing.then(() => this.writeBack(session));
+    session.writing = written.catch(() => undefined);
+    await written;
+    return true;
+  }
+
   /** A change in a plaintext editor: saved into the Map before VS Code would back it up. */
   private onDidChange(event: vscode.TextDocumentChangeEvent): void {
     const session = this.sessions.get(event.document.uri.toString());
@@ -268,14 +292,14 @@ class PlaintextEditors implements vscode.Disposable {
     if (!document || document.isClosed || !document.isDirty || !this.sessions.has(key)) return;
     session.flushing = true;
     try {
+      // No save participants, so no onWillSaveTextDocument: a manual save seen meanwhile is the user's.
       if (vscode.window.activeTextEditor?.document.uri.toString() === key) {
-        await this.fs.ownSave(session.uri, () =>
-          vscode.commands.executeCommand('workbench.action.files.saveWithoutFormatting'),
-        );
+        await vscode.commands.executeCommand('workbench.action.files.saveWithoutFormatting');
       }
+      // Not the active editor (an edit from elsewhere): its own save, known as Keysmith's.
       if (document.isDirty && !document.isClosed) await this.fs.ownSave(session.uri, () => document.save());
     } catch {
-      // The next change tries again; an unsaved document is what the tests' disk scan would catch.
+      // The next change tries again.
     } finally {
       session.flushing = false;
     }

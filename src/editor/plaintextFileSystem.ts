@@ -19,7 +19,7 @@ interface Entry {
 
 export class PlaintextFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
-  /** Saves Keysmith itself is running, per file: they are not the user's. */
+  /** Saves with participants that Keysmith itself runs, per file: they are not the user's. */
   private readonly ownSaves = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   /** Nothing outside changes these files, so nothing is ever announced. */

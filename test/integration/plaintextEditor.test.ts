@@ -231,6 +231,11 @@ describe('peek and edit envelope', function () {
     assert.equal(editor.document.getText(), text);
     assert.equal(editor.document.isDirty, false);
     assert.equal(readFileSync(editor.document.uri.fsPath, 'utf8'), text);
+    // Closing the peek closes its document, and Keysmith drops the plaintext.
+    await vscode.commands.executeCommand('closeReferenceSearch');
+    await until('the peek document closed', () => !documentOf(uri) || undefined, 20_000);
+    const reopened = await vscode.workspace.openTextDocument(uri);
+    assert.doesNotMatch(reopened.getText(), new RegExp(plaintext));
   });
 
   it('edit, type, save: a fresh envelope (new iv, same kid) opens to the new text; one undo restores the old', async () => {
@@ -257,7 +262,7 @@ describe('peek and edit envelope', function () {
     await vscode.commands.executeCommand('type', { text: 'new and longer' });
     assert.equal(editor.document.getText(), '{"user": "app", "password": "new and longer"}');
     assert.equal(source.document.getText(), text, 'typing alone writes nothing back');
-    await vscode.commands.executeCommand('workbench.action.files.save');
+    assert.equal(await vscode.commands.executeCommand('keysmith.saveEnvelope'), true);
     const written = await until('the new envelope', () =>
       source.document.getText() !== text ? source.document.getText() : undefined,
     );
@@ -291,6 +296,8 @@ describe('peek and edit envelope', function () {
     assert.equal(editor.document.languageId, 'plaintext');
     editor.selection = new vscode.Selection(1, 8, 1, 8);
     await vscode.commands.executeCommand('type', { text: ' and three' });
+    // File > Save (not Ctrl+S, which is keysmith.saveEnvelope here): seen as the user's save.
+    await until('the change saved into memory', () => !editor.document.isDirty || undefined);
     await vscode.commands.executeCommand('workbench.action.files.save');
     const written = await until('the new envelope', () =>
       source.document.getText() !== text ? source.document.getText() : undefined,
@@ -317,7 +324,7 @@ describe('peek and edit envelope', function () {
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('editor.action.selectAll');
     await vscode.commands.executeCommand('type', { text: 'v2' });
-    await vscode.commands.executeCommand('workbench.action.files.save');
+    await vscode.commands.executeCommand('keysmith.saveEnvelope');
     const written = await until('the new envelope', () =>
       source.document.getText().includes(envelope) ? undefined : source.document.getText(),
     );
@@ -341,7 +348,7 @@ describe('peek and edit envelope', function () {
     });
     try {
       await vscode.commands.executeCommand('type', { text: '!' });
-      await vscode.commands.executeCommand('workbench.action.files.save');
+      await vscode.commands.executeCommand('keysmith.saveEnvelope');
       await until('the refusal', () => shown.length > 0 || undefined);
     } finally {
       restore();
@@ -365,7 +372,7 @@ describe('peek and edit envelope', function () {
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('editor.action.selectAll');
     await vscode.commands.executeCommand('type', { text: 'reopened' });
-    await vscode.commands.executeCommand('workbench.action.files.save');
+    await vscode.commands.executeCommand('keysmith.saveEnvelope');
     const onDisk = await until('the file on disk', () => {
       const now = readFileSync(source.document.uri.fsPath, 'utf8');
       return now !== text ? now : undefined;
@@ -499,7 +506,23 @@ describe('peek and edit envelope', function () {
       assert.equal(editor.document.isDirty, false, 'the plaintext editor was saved into memory');
       check('after typing and waiting 3 s');
 
-      await vscode.commands.executeCommand('workbench.action.files.save');
+      // A change made while another editor is active (an extension's WorkspaceEdit): saved too.
+      await vscode.window.showTextDocument(source.document, vscode.ViewColumn.One);
+      const third = `ksthird-${randomBytes(16).toString('hex')}`;
+      const insert = new vscode.WorkspaceEdit();
+      insert.insert(uri, new vscode.Position(0, 0), `${third} `);
+      assert.ok(await vscode.workspace.applyEdit(insert));
+      await sleep(BEYOND_BACKUP_DELAY_MS);
+      assert.equal(editor.document.isDirty, false, 'saved into memory while not the active editor');
+      assert.equal(
+        source.document.getText(),
+        `TOKEN=${envelope}\n`,
+        "Keysmith's own saves write nothing back",
+      );
+      assert.deepEqual(scan(roots, [third]), [], 'after an edit from elsewhere');
+      await vscode.window.showTextDocument(editor.document);
+
+      await vscode.commands.executeCommand('keysmith.saveEnvelope');
       await until('the new envelope', () =>
         source.document.getText().includes(envelope) ? undefined : true,
       );
@@ -515,7 +538,7 @@ describe('peek and edit envelope', function () {
       const onDisk = readFileSync(source.document.uri.fsPath, 'utf8');
       assert.equal(
         (await decrypt({ envelope: envelopeIn(onDisk).envelope, key: KEY })).plaintext,
-        `${marker} ${typed}`,
+        `${third} ${marker} ${typed}`,
       );
     });
   });
