@@ -14,6 +14,8 @@ export const CommandId = {
   encryptSelectionWithStoredKey: 'keysmith.encryptSelectionWithStoredKey',
   peekEnvelope: 'keysmith.peekEnvelope',
   editEnvelope: 'keysmith.editEnvelope',
+  // Ctrl+S in a plaintext editor: its text written back as a fresh envelope.
+  saveEnvelope: 'keysmith.saveEnvelope',
   reencryptEnvelopes: 'keysmith.reencryptEnvelopes',
   // What a CodeLens, hover or Quick Fix runs on one envelope (hidden from the Command Palette).
   envelopeAction: 'keysmith.envelopeAction',

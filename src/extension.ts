@@ -18,6 +18,8 @@ export interface KeysmithTestApi {
   storedKeysTree: vscode.TreeView<StoredKeyElement>;
   /** How many times the envelopes of a document were searched for (once per version at most). */
   envelopeScans: () => number;
+  /** Where this host keeps the extension's files (the plaintext editor's disk scan starts there). */
+  storage: { globalStorage: vscode.Uri; logs: vscode.Uri };
 }
 
 /** Activation only registers; the crypto work happens when a command runs. */
@@ -37,7 +39,13 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
   // The views' message handlers are handed out only to the tests that run in the extension host;
   // other extensions get no API from Keysmith.
   return context.extensionMode === vscode.ExtensionMode.Test
-    ? { views: views.providers, storedKeys, storedKeysTree, envelopeScans }
+    ? {
+        views: views.providers,
+        storedKeys,
+        storedKeysTree,
+        envelopeScans,
+        storage: { globalStorage: context.globalStorageUri, logs: context.logUri },
+      }
     : undefined;
 }
 

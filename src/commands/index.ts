@@ -11,6 +11,7 @@ import { generateKeyPairCommand } from './generateKeyPair';
 import { insertKeyCommand, insertKeyOfTypeCommand } from './insertKey';
 import { peekEnvelopeCommand } from './peekEnvelope';
 import { reencryptEnvelopesCommand } from './reencryptEnvelopes';
+import { saveEnvelopeCommand } from './saveEnvelope';
 import { removeKeyCommand } from './removeKey';
 import { storeKeyCommand } from './storeKey';
 import { viewTitleActionCommand, type ViewActionRunner } from './viewTitleActions';
@@ -36,6 +37,7 @@ export function registerAllCommands(
     [CommandId.encryptSelectionWithStoredKey]: (args) => encryptSelectionWithStoredKeyCommand(keys, args),
     [CommandId.peekEnvelope]: (args) => peekEnvelopeCommand(keys, args),
     [CommandId.editEnvelope]: (args) => editEnvelopeCommand(keys, args),
+    [CommandId.saveEnvelope]: saveEnvelopeCommand,
     [CommandId.reencryptEnvelopes]: (args) => reencryptEnvelopesCommand(keys, args),
     [CommandId.envelopeAction]: (args) => envelopeActionCommand(keys, args),
     [CommandId.regenerateKeyInView]: viewTitleActionCommand(views, 'generateKey', 'regenerate'),
