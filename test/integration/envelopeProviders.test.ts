@@ -22,6 +22,7 @@ import {
   EXTENSION_ID,
   keysmithKeyStore,
   notificationsDuring,
+  openUntitled,
   replaceInWindow,
 } from './helpers';
 
@@ -48,7 +49,7 @@ async function setting(name: string, value: unknown): Promise<void> {
 }
 
 async function open(text: string, language = 'plaintext'): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ content: text, language });
+  const document = await openUntitled(text, language);
   return vscode.window.showTextDocument(document);
 }
 
