@@ -178,6 +178,25 @@ describe('envelope CodeLens, hover and diagnostics', () => {
     assert.equal((await lensesOf(editor.document)).length, 4);
   });
 
+  it('documents of other schemes (such as the plaintext editor’s) get no lens, hover or diagnostic', async () => {
+    const scheme = 'keysmith-lens-test';
+    const registration = vscode.workspace.registerTextDocumentContentProvider(scheme, {
+      provideTextDocumentContent: () => `A=${keyed}\nB=${unnamed.replace(/"iv":"[^"]*"/, '"iv":"AAAA"')}\n`,
+    });
+    try {
+      const document = await vscode.workspace.openTextDocument(
+        vscode.Uri.from({ scheme, path: '/virtual.env' }),
+      );
+      await vscode.window.showTextDocument(document);
+      assert.deepEqual(await lensesOf(document), []);
+      assert.equal(await hoverAt(document, offsetOf(document, keyed) + 5), '');
+      await new Promise((resolve) => setTimeout(resolve, 500)); // past the diagnostics' delay
+      assert.deepEqual(keysmithDiagnostics(document), []);
+    } finally {
+      registration.dispose();
+    }
+  });
+
   it('a hover shows the mode, kid, iterations, shared salt and size, with trusted action links', async () => {
     const batch = (
       await encryptBatch({ plaintexts: ['hello', 'world!!'], password: PASSWORD, iterations: 100_000 })
