@@ -358,6 +358,11 @@ describe('envelope CodeLens, hover and diagnostics', () => {
     const target = await open(`x\n  ${unnamed}`);
     await open('elsewhere');
     const offset = offsetOf(target.document, unnamed) + 1;
+    // Peek asks for the key; the prompt is dismissed: only where the cursor went is checked here.
+    restores.push(
+      replaceInWindow('showInputBox', async () => undefined),
+      replaceInWindow('showQuickPick', async () => undefined),
+    );
     await vscode.commands.executeCommand(ACTION, {
       uri: target.document.uri.toString(),
       offset,
