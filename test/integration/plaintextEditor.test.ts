@@ -50,9 +50,13 @@ function workspaceFolder(): string {
 }
 
 /** Writes `text` to a file of the workspace and opens it, the cursor inside the envelope at `at`. */
+/** The files openSource wrote into the workspace, removed after the suite (other suites scan it). */
+const written = new Set<string>();
+
 async function openSource(name: string, text: string, at: string): Promise<vscode.TextEditor> {
   const file = path.join(workspaceFolder(), name);
   writeFileSync(file, text);
+  written.add(file);
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
   const offset = text.indexOf(at) + 5;
@@ -211,6 +215,8 @@ describe('peek and edit envelope', function () {
     console.log(`    disk scan roots: ${roots.join(', ')}`);
   });
   after(async () => {
+    await closeEverything();
+    for (const file of written) rmSync(file, { force: true });
     await keys.remove(KEY_NAME);
     await config().update('encryption.iterations', undefined, vscode.ConfigurationTarget.Global);
     await files().update('autoSave', undefined, vscode.ConfigurationTarget.Global);
