@@ -37,17 +37,28 @@ const NEW_PASSWORD = 'a new password, rotated';
 /** Low so the tests are quick; the CLI's own default is 600,000. */
 const ITERATIONS = 1000;
 
-/** Values that are hard to write back: quotes of both kinds, #, $, =, backslashes, non-ASCII. */
+/**
+ * Values that are hard to write back: quotes, #, $, =, backslashes, non-ASCII — each one that a
+ * .env file can hold too (dotenv and python-dotenv reading it the same).
+ */
 const PLAINTEXTS = {
   simple: 'db-password',
   spaced: '  leading and trailing spaces  ',
-  quotes: `it's a "quoted" value`,
+  apostrophe: "it's one",
+  doubleQuote: 'say "hi"',
   hash: 'before # after',
-  dollar: 'cost: $HOME ${PATH} $(id)',
+  dollar: 'cost: $HOME $(id) 5$',
   equals: 'a=b=c',
   backslash: 'C:\\path\\to\\file',
   unicode: 'ünïcödé ☃ 🔑 日本語',
 } as const;
+/**
+ * Both quotes: fine in JSON, YAML and text, but no .env value reads the same in dotenv and
+ * python-dotenv (they unescape quotes differently), so render refuses to place it there.
+ */
+const BOTH_QUOTES = `it's a "quoted" value`;
+/** Refused in .env by the core likewise (python-dotenv would expand it); fine elsewhere. */
+const BRACED = 'a ${PATH} b';
 const MULTILINE = '-----BEGIN KEY-----\nline two\nline three\n-----END KEY-----';
 
 interface Run {
@@ -105,6 +116,8 @@ function assertNoSecrets(text: string): void {
     PASSWORD,
     NEW_PASSWORD,
     ...Object.values(PLAINTEXTS),
+    BOTH_QUOTES,
+    BRACED,
     MULTILINE,
   ]) {
     assert.ok(!text.includes(secret), `a secret or plaintext in ${JSON.stringify(text)}`);
@@ -170,24 +183,24 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
     });
 
     it('.env named .env.production, and --format env for a name that says nothing', async () => {
-      const text = `${dotenvLines({ A: await seal(PLAINTEXTS.quotes), B: await seal(PLAINTEXTS.hash) })}\n`;
+      const text = `${dotenvLines({ A: await seal(PLAINTEXTS.apostrophe), B: await seal(PLAINTEXTS.hash) })}\n`;
       for (const [name, extra] of [
         ['.env.production', []],
         ['settings.conf', ['--format', 'env']],
       ] as [string, string[]][]) {
         const run = cli(['render', file(name, text), '--key-env', 'KS_KEY', ...extra]);
         assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(parseDotenv(run.stdout), { A: PLAINTEXTS.quotes, B: PLAINTEXTS.hash }, name);
+        assert.deepEqual(parseDotenv(run.stdout), { A: PLAINTEXTS.apostrophe, B: PLAINTEXTS.hash }, name);
       }
     });
 
     it('JSON: envelopes as values (compact, pretty, in an array) and escaped inside strings; JSON.parse reads back exactly', async () => {
       const source = [
         '{',
-        `  "db": { "password": ${await seal(PLAINTEXTS.quotes)}, "port": 5432 },`,
+        `  "db": { "password": ${await seal(BOTH_QUOTES)}, "port": 5432 },`,
         `  "pretty": ${(await seal(MULTILINE, byKey, true)).replace(/\n/g, '\n  ')},`,
         `  "list": [${await seal(PLAINTEXTS.unicode)}, ${await seal(PLAINTEXTS.backslash)}],`,
-        `  "url": "postgres://app:${escaped(await seal(PLAINTEXTS.dollar))}@db/app",`,
+        `  "url": "postgres://app:${escaped(await seal(BRACED))}@db/app",`,
         `  "whole": "${escaped(await seal(PLAINTEXTS.spaced))}"`,
         '}',
         '',
@@ -195,10 +208,10 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       const run = cli(['render', file('config.json', source), '--key-env', 'KS_KEY']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), {
-        db: { password: PLAINTEXTS.quotes, port: 5432 },
+        db: { password: BOTH_QUOTES, port: 5432 },
         pretty: MULTILINE,
         list: [PLAINTEXTS.unicode, PLAINTEXTS.backslash],
-        url: `postgres://app:${PLAINTEXTS.dollar}@db/app`,
+        url: `postgres://app:${BRACED}@db/app`,
         whole: PLAINTEXTS.spaced,
       });
     });
@@ -207,12 +220,12 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       const pretty = (await seal(MULTILINE, byKey, true)).replace(/\n/g, '\n  ');
       const source = [
         'app:',
-        `  password: ${await seal(PLAINTEXTS.quotes)}`,
+        `  password: ${await seal(BOTH_QUOTES)}`,
         `  hash: ${await seal(PLAINTEXTS.hash)}`,
         `certificate: ${pretty}`,
         'tokens:',
         `  - ${await seal(PLAINTEXTS.unicode)}`,
-        `  - ${await seal(PLAINTEXTS.dollar)}`,
+        `  - ${await seal(BRACED)}`,
         `quoted: "${escaped(await seal(PLAINTEXTS.backslash))}"`,
         '',
       ].join('\n');
@@ -220,17 +233,17 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         const run = cli(['render', file(name, source), '--key-env', 'KS_KEY']);
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(parseYaml(run.stdout), {
-          app: { password: PLAINTEXTS.quotes, hash: PLAINTEXTS.hash },
+          app: { password: BOTH_QUOTES, hash: PLAINTEXTS.hash },
           certificate: MULTILINE,
-          tokens: [PLAINTEXTS.unicode, PLAINTEXTS.dollar],
+          tokens: [PLAINTEXTS.unicode, BRACED],
           quoted: PLAINTEXTS.backslash,
         });
       }
     });
 
     it('text: each envelope replaced by its plaintext as it is, the rest byte for byte (file, stdin, -)', async () => {
-      const source = `Hello,\nthe password is ${await seal(PLAINTEXTS.quotes)} and\r\nthe key:\n${await seal(MULTILINE, byKey, true)}\nend ✓\n`;
-      const expected = `Hello,\nthe password is ${PLAINTEXTS.quotes} and\r\nthe key:\n${MULTILINE}\nend ✓\n`;
+      const source = `Hello,\nthe password is ${await seal(BOTH_QUOTES)} and\r\nthe key:\n${await seal(MULTILINE, byKey, true)}\nend ✓\n`;
+      const expected = `Hello,\nthe password is ${BOTH_QUOTES} and\r\nthe key:\n${MULTILINE}\nend ✓\n`;
       const notes = file('notes.txt', source);
       for (const args of [[notes], [], ['-']]) {
         const run = cli(['render', ...args, '--key-env', 'KS_KEY'], { input: source });
@@ -321,6 +334,27 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         assertFailure(run, 1, /a\.env: line 1: Could not decrypt/);
         assertNoSecrets(run.stderr);
       });
+
+      it('a plaintext that cannot be written in its place (both quotes in a .env value): exit 2, naming the line, not the value', async () => {
+        const source = file(
+          'app.env',
+          `A=${await seal(PLAINTEXTS.simple)}\n# note\nB=${await seal(BOTH_QUOTES)}\n`,
+        );
+        const out = path.join(dir, 'out.env');
+        const run = cli(['render', source, '--key-env', 'KS_KEY', '--out', out]);
+        assertFailure(run, 2, /render: .*app\.env: line 3: .*both ' and "/);
+        assertNoSecrets(run.stderr);
+        assert.ok(!existsSync(out));
+        // The same envelope in a JSON file is a quoted string like any other.
+        const json = cli([
+          'render',
+          file('b.json', `{"b": ${await seal(BOTH_QUOTES)}}`),
+          '--key-env',
+          'KS_KEY',
+        ]);
+        assert.equal(json.status, 0, json.stderr);
+        assert.deepEqual(JSON.parse(json.stdout), { b: BOTH_QUOTES });
+      });
     });
 
     it('usage and I/O errors: unset or empty variable, not a key, bad --format, two files, missing file, not UTF-8', () => {
@@ -385,14 +419,18 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       for (const [name, value] of Object.entries(PLAINTEXTS)) lines.push(`${name}=${await seal(value)}`);
       lines.push(`MULTI='${await seal(MULTILINE)}'`);
       lines.push(`URL=postgres://app:${await seal('pw')}@db/app`);
+      // Nothing is written back into a file, so a value render cannot place is fine here.
+      lines.push(`BOTH=${await seal(BOTH_QUOTES)}`, `BRACED=${await seal(BRACED)}`);
       file('.env', `${lines.join('\n')}\n`);
-      const names = ['PLAIN', ...Object.keys(PLAINTEXTS), 'MULTI', 'URL', 'KS_KEY'];
+      const names = ['PLAIN', ...Object.keys(PLAINTEXTS), 'MULTI', 'URL', 'BOTH', 'BRACED', 'KS_KEY'];
       const run = cli(['run', '--key-env', 'KS_KEY', ...printEnv(...names)], { cwd: dir });
       assert.deepEqual(childEnv(run), {
         PLAIN: 'not secret',
         ...PLAINTEXTS,
         MULTI: MULTILINE,
         URL: 'postgres://app:pw@db/app',
+        BOTH: BOTH_QUOTES,
+        BRACED,
         KS_KEY: KEY,
       });
       assert.equal(run.stderr, '');
@@ -651,7 +689,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
     ): Promise<{ env: string; json: string; expected: { env: Record<string, string>; json: unknown } }> {
       const env = file(
         'app.env',
-        `# rotated\nA=${await seal(PLAINTEXTS.quotes, from)}\nPLAIN=x\nB='${await seal(MULTILINE, from)}'\n`,
+        `# rotated\nA=${await seal(PLAINTEXTS.doubleQuote, from)}\nPLAIN=x\nB='${await seal(MULTILINE, from)}'\n`,
         0o640,
       );
       const json = file(
@@ -663,7 +701,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         env,
         json,
         expected: {
-          env: { A: PLAINTEXTS.quotes, PLAIN: 'x', B: MULTILINE },
+          env: { A: PLAINTEXTS.doubleQuote, PLAIN: 'x', B: MULTILINE },
           json: { db: PLAINTEXTS.unicode, url: `x:${PLAINTEXTS.dollar}@y` },
         },
       };
