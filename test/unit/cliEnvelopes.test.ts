@@ -27,6 +27,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { encrypt, encryptBatch, findEnvelopes, serializeEnvelope } from '../../src/core';
+import { PYTHON } from './pythonCryptography';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const KEY = randomBytes(32).toString('hex');
@@ -143,6 +144,48 @@ function dotenvLines(values: Record<string, string>): string {
     .join('\n');
 }
 
+let pythonDotenvChecked = false;
+
+/**
+ * python-dotenv (Debian's python3-dotenv, installed with apt-get on first use when running as
+ * root, as pythonCryptography.ts does for python3-cryptography) as the second .env judge.
+ */
+function ensurePythonDotenv(): void {
+  if (pythonDotenvChecked) return;
+  const importable = () => spawnSync(PYTHON, ['-c', 'import dotenv'], { stdio: 'ignore' }).status === 0;
+  if (!importable()) {
+    if (process.getuid?.() !== 0) {
+      throw new Error(`${PYTHON} cannot import dotenv; run: sudo apt-get install -y python3-dotenv`);
+    }
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [
+      ['update', '-q'],
+      ['install', '-y', '-q', '--no-install-recommends', 'python3-dotenv'],
+    ]) {
+      const run = spawnSync('apt-get', args, { env, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);
+    }
+    if (!importable()) throw new Error(`${PYTHON} still cannot import dotenv after apt-get install`);
+  }
+  pythonDotenvChecked = true;
+}
+
+/** What python-dotenv's dotenv_values (interpolation on, its default) reads from a .env text. */
+function parsePythonDotenv(text: string): Record<string, string | null> {
+  ensurePythonDotenv();
+  const script =
+    'import io, json, sys\nfrom dotenv import dotenv_values\n' +
+    'text = sys.stdin.buffer.read().decode("utf-8")\n' +
+    'sys.stdout.write(json.dumps(dotenv_values(stream=io.StringIO(text))))';
+  const run = spawnSync(PYTHON, ['-c', script], {
+    input: text,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as Record<string, string | null>;
+}
+
 describe('CLI: envelopes in files — render, run, rekey (issue 11)', function () {
   this.timeout(120_000);
   let dir: string;
@@ -168,7 +211,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
   });
 
   describe('render', () => {
-    it('.env: every envelope (unquoted, single-quoted, export, pretty) opened; dotenv reads back exactly the plaintexts', async () => {
+    it('.env: every envelope (unquoted, single-quoted, export, pretty) opened; dotenv and python-dotenv read back exactly the plaintexts', async () => {
       const expected: Record<string, string> = { PLAIN: 'kept as it is', ...PLAINTEXTS, MULTI: MULTILINE };
       const lines = ['# app settings', 'PLAIN=kept as it is'];
       for (const [name, value] of Object.entries(PLAINTEXTS)) lines.push(`${name}=${await seal(value)}`);
@@ -178,6 +221,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       assert.deepEqual(parseDotenv(run.stdout), expected);
+      assert.deepEqual(parsePythonDotenv(run.stdout), expected, 'python-dotenv reads the same');
       assert.match(run.stdout, /^# app settings\nPLAIN=kept as it is\n/, 'the rest of the file as it was');
       assert.equal(findEnvelopes(run.stdout).length, 0, 'no envelope left');
     });
@@ -276,6 +320,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       const run = cli(['render', file('.env', `${source}\n`), '--password-env', 'KS_PASSWORD']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(parseDotenv(run.stdout), PLAINTEXTS);
+      assert.deepEqual(parsePythonDotenv(run.stdout), PLAINTEXTS);
     });
 
     it('--out FILE: written with mode 0600; an existing FILE only with --force', async () => {
