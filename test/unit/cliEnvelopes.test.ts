@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -878,6 +879,26 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       assert.deepEqual(parseDotenv(renderWith(env, '--key-env', 'KS_NEW_KEY').stdout), expected.env);
     });
 
+    it('--kid is written into the new envelopes; another hard link keeps the old ones, with a warning', async () => {
+      const { env, expected } = await twoFiles();
+      const other = path.join(dir, 'hard-link.env');
+      linkSync(env, other);
+      const original = readFileSync(env);
+      const run = cli(['rekey', env, '--key-env', 'KS_KEY', '--to-key-env', 'KS_NEW_KEY', '--kid', 'prod-2']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(
+        run.stderr,
+        'keysmith: warning: ' +
+          `${env} had 1 other hard link; it keeps the old envelopes\n` +
+          'keysmith: rekeyed 2 envelopes in 1 file\n',
+      );
+      const found = findEnvelopes(readFileSync(env, 'utf8'));
+      assert.equal(found.length, 2);
+      for (const one of found) assert.equal(one.envelope?.kid, 'prod-2');
+      assert.deepEqual(parseDotenv(renderWith(env, '--key-env', 'KS_NEW_KEY').stdout), expected.env);
+      assert.deepEqual(readFileSync(other), original, 'the other name still has the old file');
+    });
+
     it('usage errors: no file, no new secret, --iterations with a key, a folder, a missing file', async () => {
       const { env } = await twoFiles();
       const original = readFileSync(env);
@@ -896,6 +917,11 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         cli(['rekey', env, '--key-env', 'KS_KEY', '--to-key-env', 'KS_NEW_KEY', '--iterations', '2000']),
         2,
         /--iterations applies only to --to-password-env/,
+      );
+      assertFailure(
+        cli(['rekey', env, '--key-env', 'KS_KEY', '--to-password-env', 'KS_NEW_PASSWORD', '--kid', 'prod']),
+        2,
+        /--kid applies only to --to-key-env/,
       );
       assertFailure(
         cli(['rekey', env, dir, '--key-env', 'KS_KEY', '--to-key-env', 'KS_NEW_KEY']),
