@@ -28,7 +28,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { encrypt, encryptBatch, findEnvelopes, serializeEnvelope } from '../../src/core';
-import { PYTHON } from './pythonCryptography';
+import { pyDotenv, pyYamlLoad } from './judges';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const KEY = randomBytes(32).toString('hex');
@@ -145,46 +145,12 @@ function dotenvLines(values: Record<string, string>): string {
     .join('\n');
 }
 
-let pythonDotenvChecked = false;
-
-/**
- * python-dotenv (Debian's python3-dotenv, installed with apt-get on first use when running as
- * root, as pythonCryptography.ts does for python3-cryptography) as the second .env judge.
- */
-function ensurePythonDotenv(): void {
-  if (pythonDotenvChecked) return;
-  const importable = () => spawnSync(PYTHON, ['-c', 'import dotenv'], { stdio: 'ignore' }).status === 0;
-  if (!importable()) {
-    if (process.getuid?.() !== 0) {
-      throw new Error(`${PYTHON} cannot import dotenv; run: sudo apt-get install -y python3-dotenv`);
-    }
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [
-      ['update', '-q'],
-      ['install', '-y', '-q', '--no-install-recommends', 'python3-dotenv'],
-    ]) {
-      const run = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);
-    }
-    if (!importable()) throw new Error(`${PYTHON} still cannot import dotenv after apt-get install`);
-  }
-  pythonDotenvChecked = true;
-}
-
-/** What python-dotenv's dotenv_values (interpolation on, its default) reads from a .env text. */
+/** What python-dotenv reads from a .env text: the same, with and without interpolation, no error. */
 function parsePythonDotenv(text: string): Record<string, string | null> {
-  ensurePythonDotenv();
-  const script =
-    'import io, json, sys\nfrom dotenv import dotenv_values\n' +
-    'text = sys.stdin.buffer.read().decode("utf-8")\n' +
-    'sys.stdout.write(json.dumps(dotenv_values(stream=io.StringIO(text))))';
-  const run = spawnSync(PYTHON, ['-c', script], {
-    input: text,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '' },
-  });
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout) as Record<string, string | null>;
+  const [result] = pyDotenv([text]);
+  assert.deepEqual(result!.errors, [], 'python-dotenv reads every line');
+  assert.deepEqual(result!.interpolated, result!.plain, 'python-dotenv interpolates nothing');
+  return result!.plain;
 }
 
 describe('CLI: envelopes in files — render, run, rekey (issue 11)', function () {
@@ -261,7 +227,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       });
     });
 
-    it('YAML: envelopes as values (flow, pretty over lines, in a list) and escaped in a double-quoted string; the yaml package reads back exactly', async () => {
+    it('YAML: envelopes as values (flow, pretty over lines, in a list) and escaped in a double-quoted string; the yaml package and PyYAML read back exactly', async () => {
       const pretty = (await seal(MULTILINE, byKey, true)).replace(/\n/g, '\n  ');
       const source = [
         'app:',
@@ -274,15 +240,17 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         `quoted: "${escaped(await seal(PLAINTEXTS.backslash))}"`,
         '',
       ].join('\n');
+      const expected = {
+        app: { password: BOTH_QUOTES, hash: PLAINTEXTS.hash },
+        certificate: MULTILINE,
+        tokens: [PLAINTEXTS.unicode, BRACED],
+        quoted: PLAINTEXTS.backslash,
+      };
       for (const name of ['values.yaml', 'values.yml']) {
         const run = cli(['render', file(name, source), '--key-env', 'KS_KEY']);
         assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(parseYaml(run.stdout), {
-          app: { password: BOTH_QUOTES, hash: PLAINTEXTS.hash },
-          certificate: MULTILINE,
-          tokens: [PLAINTEXTS.unicode, BRACED],
-          quoted: PLAINTEXTS.backslash,
-        });
+        assert.deepEqual(parseYaml(run.stdout), expected, 'the yaml package (YAML 1.2)');
+        assert.deepEqual(pyYamlLoad([run.stdout]), [{ ok: expected }], 'PyYAML (YAML 1.1)');
       }
     });
 
