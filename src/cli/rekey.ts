@@ -53,6 +53,10 @@ export async function runRekey(values: Values, positionals: string[]): Promise<v
     throw new CliError('rekey: --iterations applies only to --to-password-env');
   }
   const kid = values.kid as string | undefined;
+  if (kid !== undefined && !('key' in to)) {
+    // A kid names the stored key an envelope was made with: a password has none.
+    throw new CliError('rekey: --kid applies only to --to-key-env');
+  }
   if (kid !== undefined && !limits.KID_PATTERN.test(kid)) {
     throw new CliError('rekey: --kid must be 1 to 64 of A-Z a-z 0-9 . _ -');
   }

@@ -244,15 +244,20 @@ export function dotenvBindings(text: string): DotenvBinding[] {
 /** Characters never written unquoted: white space of either language, controls, quotes, '#', '\\'. */
 const NOT_UNQUOTED = new RegExp(`[\\s${PY_SPACE}\\x00-\\x1f\\x7f-\\x9f'"\`#\\\\]|\\$\\{`);
 
-/** The candidate spellings of `value`, in order of preference, or why there is none. */
-function spellings(value: string): string[] {
-  const out: string[] = [];
-  if (!NOT_UNQUOTED.test(value)) out.push(value);
-  if (!value.includes('"') && !/\\(?:[\\'"abfnrtv]|$)/.test(value)) {
-    out.push(`"${value.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`);
-  }
-  if (!value.includes("'") && !value.includes('\r') && !/\\(?:\\|$)/.test(value)) out.push(`'${value}'`);
-  return out;
+/**
+ * The candidate spellings of `value`: unquoted only when plainly safe (no white space, quote, '#',
+ * '\\', "${" or control character — stricter than the two parsers, so other readers of .env
+ * files such as shells and Docker Compose read it the same too), then double-quoted (line breaks as
+ * \\n and \\r), then single-quoted. `part`: the value holds an envelope or plaintext as only
+ * part of it, and single quotes come before double ones (an envelope inside a value can only be
+ * single-quoted, so a value that was '…' before encrypting is '…' again after decrypting). Each
+ * candidate is then read back by both parsers before it is used.
+ */
+function spellings(value: string, part: boolean): string[] {
+  const unquoted = NOT_UNQUOTED.test(value) ? [] : [value];
+  const double = [`"${value.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`];
+  const single = [`'${value}'`];
+  return part ? [...unquoted, ...single, ...double] : [...unquoted, ...double, ...single];
 }
 
 /** Why no spelling works, for the message (never quoting the value). */
@@ -272,7 +277,8 @@ function whyNoSpelling(value: string): string {
 /**
  * The text to put in place of `[valueStart, valueEnd)` (a binding's value as written, or an empty
  * range right after '=') so that both parsers read `value` there: the first spelling that, put into
- * its line and read back by both re-implemented parsers, gives exactly `value`.
+ * its line and read back by both re-implemented parsers, gives exactly `value`. `part`: the
+ * envelope is (or was) only part of the value (see spellings).
  */
 export function dotenvValueText(
   text: string,
@@ -280,14 +286,16 @@ export function dotenvValueText(
   valueEnd: number,
   value: string,
   line: number,
+  part = false,
 ): string {
+  if (PY_VARIABLE.test(value) || value.includes('${')) throw cannotPlace(line, whyNoSpelling(value));
   const lineStart =
     Math.max(text.lastIndexOf('\n', valueStart - 1), text.lastIndexOf('\r', valueStart - 1)) + 1;
   let lineEnd = valueEnd;
   while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
   const before = text.slice(lineStart, valueStart);
   const after = text.slice(valueEnd, lineEnd);
-  for (const spelling of spellings(value)) {
+  for (const spelling of spellings(value, part)) {
     const probe = `${before}${spelling}${after}\n`;
     const python = pythonBindings(probe).filter((b) => b.error || b.value !== undefined);
     const { bindings: npm } = npmBindings(probe);

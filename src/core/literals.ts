@@ -266,7 +266,7 @@ const YAML_RESERVED =
 /**
  * Whether `value` can be written as a plain (unquoted) YAML scalar that YAML 1.1 and 1.2 both
  * read back as exactly this string: one line, no white space at its ends, starting with a letter
- * (not a number, date, indicator or `.inf`), no `: ` or ` #` (nor `,[]{}` in flow style), not a
+ * (not a number, date, indicator or `.inf`), no `: ` or ` #` (nor `,[]{}?:` in flow style), not a
  * boolean or null word.
  */
 export function yamlPlainSafe(value: string, flow: boolean): boolean {
@@ -275,7 +275,7 @@ export function yamlPlainSafe(value: string, flow: boolean): boolean {
     !YAML_UNPRINTABLE.test(value) &&
     value.isWellFormed() &&
     !/: | #|:$/.test(value) &&
-    !(flow && /[,[\]{}]/.test(value)) &&
+    !(flow && /[,[\]{}?:]/.test(value)) &&
     !YAML_RESERVED.test(value)
   );
 }
@@ -296,6 +296,6 @@ export function yamlPlainContinues(scalar: string, flow: boolean): boolean {
     !YAML_UNPRINTABLE.test(scalar) &&
     scalar.isWellFormed() &&
     !/: | #|:$/.test(scalar) &&
-    !(flow && /[,[\]{}]/.test(scalar))
+    !(flow && /[,[\]{}?:]/.test(scalar))
   );
 }

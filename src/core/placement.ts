@@ -175,10 +175,11 @@ export class Placer {
     const at = nearestIndexOf(value, inValue, start - contentStartOf(binding));
     if (at === -1) throw cannotPlace(line, 'the envelope is not read as part of its value by python-dotenv.');
     const newValue = value.slice(0, at) + plaintext + value.slice(at + inValue.length);
+    const part = newValue.length !== plaintext.length;
     return {
       start: binding.valueStart,
       end: binding.valueEnd,
-      text: dotenvValueText(this.text, binding.valueStart, binding.valueEnd, newValue, line),
+      text: dotenvValueText(this.text, binding.valueStart, binding.valueEnd, newValue, line, part),
     };
   }
 
@@ -429,7 +430,7 @@ export class Placer {
       write: (envelope) => ({
         start: valueStart,
         end: valueEnd,
-        text: dotenvValueText(text, valueStart, valueEnd, prefix + compact(envelope) + suffix, line),
+        text: dotenvValueText(text, valueStart, valueEnd, prefix + compact(envelope) + suffix, line, !whole),
       }),
     };
   }

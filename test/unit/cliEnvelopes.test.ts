@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -27,6 +28,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { encrypt, encryptBatch, findEnvelopes, serializeEnvelope } from '../../src/core';
+import { pyDotenv, pyYamlLoad } from './judges';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const KEY = randomBytes(32).toString('hex');
@@ -37,17 +39,28 @@ const NEW_PASSWORD = 'a new password, rotated';
 /** Low so the tests are quick; the CLI's own default is 600,000. */
 const ITERATIONS = 1000;
 
-/** Values that are hard to write back: quotes of both kinds, #, $, =, backslashes, non-ASCII. */
+/**
+ * Values that are hard to write back: quotes, #, $, =, backslashes, non-ASCII — each one that a
+ * .env file can hold too (dotenv and python-dotenv reading it the same).
+ */
 const PLAINTEXTS = {
   simple: 'db-password',
   spaced: '  leading and trailing spaces  ',
-  quotes: `it's a "quoted" value`,
+  apostrophe: "it's one",
+  doubleQuote: 'say "hi"',
   hash: 'before # after',
-  dollar: 'cost: $HOME ${PATH} $(id)',
+  dollar: 'cost: $HOME $(id) 5$',
   equals: 'a=b=c',
   backslash: 'C:\\path\\to\\file',
   unicode: 'ünïcödé ☃ 🔑 日本語',
 } as const;
+/**
+ * Both quotes: fine in JSON, YAML and text, but no .env value reads the same in dotenv and
+ * python-dotenv (they unescape quotes differently), so render refuses to place it there.
+ */
+const BOTH_QUOTES = `it's a "quoted" value`;
+/** Refused in .env by the core likewise (python-dotenv would expand it); fine elsewhere. */
+const BRACED = 'a ${PATH} b';
 const MULTILINE = '-----BEGIN KEY-----\nline two\nline three\n-----END KEY-----';
 
 interface Run {
@@ -105,6 +118,8 @@ function assertNoSecrets(text: string): void {
     PASSWORD,
     NEW_PASSWORD,
     ...Object.values(PLAINTEXTS),
+    BOTH_QUOTES,
+    BRACED,
     MULTILINE,
   ]) {
     assert.ok(!text.includes(secret), `a secret or plaintext in ${JSON.stringify(text)}`);
@@ -128,6 +143,14 @@ function dotenvLines(values: Record<string, string>): string {
   return Object.entries(values)
     .map(([name, value]) => `${name}=${value}`)
     .join('\n');
+}
+
+/** What python-dotenv reads from a .env text: the same, with and without interpolation, no error. */
+function parsePythonDotenv(text: string): Record<string, string | null> {
+  const [result] = pyDotenv([text]);
+  assert.deepEqual(result!.errors, [], 'python-dotenv reads every line');
+  assert.deepEqual(result!.interpolated, result!.plain, 'python-dotenv interpolates nothing');
+  return result!.plain;
 }
 
 describe('CLI: envelopes in files — render, run, rekey (issue 11)', function () {
@@ -155,7 +178,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
   });
 
   describe('render', () => {
-    it('.env: every envelope (unquoted, single-quoted, export, pretty) opened; dotenv reads back exactly the plaintexts', async () => {
+    it('.env: every envelope (unquoted, single-quoted, export, pretty) opened; dotenv and python-dotenv read back exactly the plaintexts', async () => {
       const expected: Record<string, string> = { PLAIN: 'kept as it is', ...PLAINTEXTS, MULTI: MULTILINE };
       const lines = ['# app settings', 'PLAIN=kept as it is'];
       for (const [name, value] of Object.entries(PLAINTEXTS)) lines.push(`${name}=${await seal(value)}`);
@@ -165,29 +188,30 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       assert.deepEqual(parseDotenv(run.stdout), expected);
+      assert.deepEqual(parsePythonDotenv(run.stdout), expected, 'python-dotenv reads the same');
       assert.match(run.stdout, /^# app settings\nPLAIN=kept as it is\n/, 'the rest of the file as it was');
       assert.equal(findEnvelopes(run.stdout).length, 0, 'no envelope left');
     });
 
     it('.env named .env.production, and --format env for a name that says nothing', async () => {
-      const text = `${dotenvLines({ A: await seal(PLAINTEXTS.quotes), B: await seal(PLAINTEXTS.hash) })}\n`;
+      const text = `${dotenvLines({ A: await seal(PLAINTEXTS.apostrophe), B: await seal(PLAINTEXTS.hash) })}\n`;
       for (const [name, extra] of [
         ['.env.production', []],
         ['settings.conf', ['--format', 'env']],
       ] as [string, string[]][]) {
         const run = cli(['render', file(name, text), '--key-env', 'KS_KEY', ...extra]);
         assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(parseDotenv(run.stdout), { A: PLAINTEXTS.quotes, B: PLAINTEXTS.hash }, name);
+        assert.deepEqual(parseDotenv(run.stdout), { A: PLAINTEXTS.apostrophe, B: PLAINTEXTS.hash }, name);
       }
     });
 
     it('JSON: envelopes as values (compact, pretty, in an array) and escaped inside strings; JSON.parse reads back exactly', async () => {
       const source = [
         '{',
-        `  "db": { "password": ${await seal(PLAINTEXTS.quotes)}, "port": 5432 },`,
+        `  "db": { "password": ${await seal(BOTH_QUOTES)}, "port": 5432 },`,
         `  "pretty": ${(await seal(MULTILINE, byKey, true)).replace(/\n/g, '\n  ')},`,
         `  "list": [${await seal(PLAINTEXTS.unicode)}, ${await seal(PLAINTEXTS.backslash)}],`,
-        `  "url": "postgres://app:${escaped(await seal(PLAINTEXTS.dollar))}@db/app",`,
+        `  "url": "postgres://app:${escaped(await seal(BRACED))}@db/app",`,
         `  "whole": "${escaped(await seal(PLAINTEXTS.spaced))}"`,
         '}',
         '',
@@ -195,42 +219,44 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       const run = cli(['render', file('config.json', source), '--key-env', 'KS_KEY']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), {
-        db: { password: PLAINTEXTS.quotes, port: 5432 },
+        db: { password: BOTH_QUOTES, port: 5432 },
         pretty: MULTILINE,
         list: [PLAINTEXTS.unicode, PLAINTEXTS.backslash],
-        url: `postgres://app:${PLAINTEXTS.dollar}@db/app`,
+        url: `postgres://app:${BRACED}@db/app`,
         whole: PLAINTEXTS.spaced,
       });
     });
 
-    it('YAML: envelopes as values (flow, pretty over lines, in a list) and escaped in a double-quoted string; the yaml package reads back exactly', async () => {
+    it('YAML: envelopes as values (flow, pretty over lines, in a list) and escaped in a double-quoted string; the yaml package and PyYAML read back exactly', async () => {
       const pretty = (await seal(MULTILINE, byKey, true)).replace(/\n/g, '\n  ');
       const source = [
         'app:',
-        `  password: ${await seal(PLAINTEXTS.quotes)}`,
+        `  password: ${await seal(BOTH_QUOTES)}`,
         `  hash: ${await seal(PLAINTEXTS.hash)}`,
         `certificate: ${pretty}`,
         'tokens:',
         `  - ${await seal(PLAINTEXTS.unicode)}`,
-        `  - ${await seal(PLAINTEXTS.dollar)}`,
+        `  - ${await seal(BRACED)}`,
         `quoted: "${escaped(await seal(PLAINTEXTS.backslash))}"`,
         '',
       ].join('\n');
+      const expected = {
+        app: { password: BOTH_QUOTES, hash: PLAINTEXTS.hash },
+        certificate: MULTILINE,
+        tokens: [PLAINTEXTS.unicode, BRACED],
+        quoted: PLAINTEXTS.backslash,
+      };
       for (const name of ['values.yaml', 'values.yml']) {
         const run = cli(['render', file(name, source), '--key-env', 'KS_KEY']);
         assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(parseYaml(run.stdout), {
-          app: { password: PLAINTEXTS.quotes, hash: PLAINTEXTS.hash },
-          certificate: MULTILINE,
-          tokens: [PLAINTEXTS.unicode, PLAINTEXTS.dollar],
-          quoted: PLAINTEXTS.backslash,
-        });
+        assert.deepEqual(parseYaml(run.stdout), expected, 'the yaml package (YAML 1.2)');
+        assert.deepEqual(pyYamlLoad([run.stdout]), [{ ok: expected }], 'PyYAML (YAML 1.1)');
       }
     });
 
     it('text: each envelope replaced by its plaintext as it is, the rest byte for byte (file, stdin, -)', async () => {
-      const source = `Hello,\nthe password is ${await seal(PLAINTEXTS.quotes)} and\r\nthe key:\n${await seal(MULTILINE, byKey, true)}\nend ✓\n`;
-      const expected = `Hello,\nthe password is ${PLAINTEXTS.quotes} and\r\nthe key:\n${MULTILINE}\nend ✓\n`;
+      const source = `Hello,\nthe password is ${await seal(BOTH_QUOTES)} and\r\nthe key:\n${await seal(MULTILINE, byKey, true)}\nend ✓\n`;
+      const expected = `Hello,\nthe password is ${BOTH_QUOTES} and\r\nthe key:\n${MULTILINE}\nend ✓\n`;
       const notes = file('notes.txt', source);
       for (const args of [[notes], [], ['-']]) {
         const run = cli(['render', ...args, '--key-env', 'KS_KEY'], { input: source });
@@ -263,6 +289,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       const run = cli(['render', file('.env', `${source}\n`), '--password-env', 'KS_PASSWORD']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(parseDotenv(run.stdout), PLAINTEXTS);
+      assert.deepEqual(parsePythonDotenv(run.stdout), PLAINTEXTS);
     });
 
     it('--out FILE: written with mode 0600; an existing FILE only with --force', async () => {
@@ -320,6 +347,27 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         const run = cli(['render', source, '--password-env', 'KS_NEW_PASSWORD']);
         assertFailure(run, 1, /a\.env: line 1: Could not decrypt/);
         assertNoSecrets(run.stderr);
+      });
+
+      it('a plaintext that cannot be written in its place (both quotes in a .env value): exit 2, naming the line, not the value', async () => {
+        const source = file(
+          'app.env',
+          `A=${await seal(PLAINTEXTS.simple)}\n# note\nB=${await seal(BOTH_QUOTES)}\n`,
+        );
+        const out = path.join(dir, 'out.env');
+        const run = cli(['render', source, '--key-env', 'KS_KEY', '--out', out]);
+        assertFailure(run, 2, /render: .*app\.env: line 3: .*both ' and "/);
+        assertNoSecrets(run.stderr);
+        assert.ok(!existsSync(out));
+        // The same envelope in a JSON file is a quoted string like any other.
+        const json = cli([
+          'render',
+          file('b.json', `{"b": ${await seal(BOTH_QUOTES)}}`),
+          '--key-env',
+          'KS_KEY',
+        ]);
+        assert.equal(json.status, 0, json.stderr);
+        assert.deepEqual(JSON.parse(json.stdout), { b: BOTH_QUOTES });
       });
     });
 
@@ -385,14 +433,18 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       for (const [name, value] of Object.entries(PLAINTEXTS)) lines.push(`${name}=${await seal(value)}`);
       lines.push(`MULTI='${await seal(MULTILINE)}'`);
       lines.push(`URL=postgres://app:${await seal('pw')}@db/app`);
+      // Nothing is written back into a file, so a value render cannot place is fine here.
+      lines.push(`BOTH=${await seal(BOTH_QUOTES)}`, `BRACED=${await seal(BRACED)}`);
       file('.env', `${lines.join('\n')}\n`);
-      const names = ['PLAIN', ...Object.keys(PLAINTEXTS), 'MULTI', 'URL', 'KS_KEY'];
+      const names = ['PLAIN', ...Object.keys(PLAINTEXTS), 'MULTI', 'URL', 'BOTH', 'BRACED', 'KS_KEY'];
       const run = cli(['run', '--key-env', 'KS_KEY', ...printEnv(...names)], { cwd: dir });
       assert.deepEqual(childEnv(run), {
         PLAIN: 'not secret',
         ...PLAINTEXTS,
         MULTI: MULTILINE,
         URL: 'postgres://app:pw@db/app',
+        BOTH: BOTH_QUOTES,
+        BRACED,
         KS_KEY: KEY,
       });
       assert.equal(run.stderr, '');
@@ -651,7 +703,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
     ): Promise<{ env: string; json: string; expected: { env: Record<string, string>; json: unknown } }> {
       const env = file(
         'app.env',
-        `# rotated\nA=${await seal(PLAINTEXTS.quotes, from)}\nPLAIN=x\nB='${await seal(MULTILINE, from)}'\n`,
+        `# rotated\nA=${await seal(PLAINTEXTS.doubleQuote, from)}\nPLAIN=x\nB='${await seal(MULTILINE, from)}'\n`,
         0o640,
       );
       const json = file(
@@ -663,7 +715,7 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         env,
         json,
         expected: {
-          env: { A: PLAINTEXTS.quotes, PLAIN: 'x', B: MULTILINE },
+          env: { A: PLAINTEXTS.doubleQuote, PLAIN: 'x', B: MULTILINE },
           json: { db: PLAINTEXTS.unicode, url: `x:${PLAINTEXTS.dollar}@y` },
         },
       };
@@ -795,6 +847,26 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
       assert.deepEqual(parseDotenv(renderWith(env, '--key-env', 'KS_NEW_KEY').stdout), expected.env);
     });
 
+    it('--kid is written into the new envelopes; another hard link keeps the old ones, with a warning', async () => {
+      const { env, expected } = await twoFiles();
+      const other = path.join(dir, 'hard-link.env');
+      linkSync(env, other);
+      const original = readFileSync(env);
+      const run = cli(['rekey', env, '--key-env', 'KS_KEY', '--to-key-env', 'KS_NEW_KEY', '--kid', 'prod-2']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(
+        run.stderr,
+        'keysmith: warning: ' +
+          `${env} had 1 other hard link; it keeps the old envelopes\n` +
+          'keysmith: rekeyed 2 envelopes in 1 file\n',
+      );
+      const found = findEnvelopes(readFileSync(env, 'utf8'));
+      assert.equal(found.length, 2);
+      for (const one of found) assert.equal(one.envelope?.kid, 'prod-2');
+      assert.deepEqual(parseDotenv(renderWith(env, '--key-env', 'KS_NEW_KEY').stdout), expected.env);
+      assert.deepEqual(readFileSync(other), original, 'the other name still has the old file');
+    });
+
     it('usage errors: no file, no new secret, --iterations with a key, a folder, a missing file', async () => {
       const { env } = await twoFiles();
       const original = readFileSync(env);
@@ -813,6 +885,11 @@ describe('CLI: envelopes in files — render, run, rekey (issue 11)', function (
         cli(['rekey', env, '--key-env', 'KS_KEY', '--to-key-env', 'KS_NEW_KEY', '--iterations', '2000']),
         2,
         /--iterations applies only to --to-password-env/,
+      );
+      assertFailure(
+        cli(['rekey', env, '--key-env', 'KS_KEY', '--to-password-env', 'KS_NEW_PASSWORD', '--kid', 'prod']),
+        2,
+        /--kid applies only to --to-key-env/,
       );
       assertFailure(
         cli(['rekey', env, dir, '--key-env', 'KS_KEY', '--to-key-env', 'KS_NEW_KEY']),
