@@ -45,7 +45,7 @@ describe('findEnvelopes', () => {
   it('counts lines when first read, in any order, and JSON keeps them', () => {
     const text = `a\n${compact}\n\n${compact}\nb\n${compact}`;
     const found = findEnvelopes(text);
-    assert.deepEqual([found[2]!.line, found[0]!.line, found[1]!.line], [5, 2, 4]);
+    assert.deepEqual([found[2]!.line, found[0]!.line, found[1]!.line], [6, 2, 4]);
     assert.equal((JSON.parse(JSON.stringify(found[1])) as { line: number }).line, 4);
   });
 
