@@ -31,7 +31,11 @@ export interface FoundEnvelope {
   /** Offset just past its last character (`}`). */
   end: number;
   form: EnvelopeForm;
-  /** 1-based line of `start` (for messages such as "line 12: …"). */
+  /**
+   * 1-based line of `start` (for messages such as "line 12: …"). Counted when first read (a getter
+   * on the object's class, so finding stays fast): JSON.stringify keeps it, a spread copy
+   * (`{...found}`) does not — copy it by name. Errors of broken envelopes carry it as `error.line`.
+   */
   line: number;
   /** The envelope when it reads; otherwise `error` says what is wrong with it (naming the field). */
   envelope?: Envelope;
@@ -78,8 +82,12 @@ export interface TextChange {
 
 /**
  * How the plaintext of `found` is written in its place, valid for `format`: inside a string
- * literal, escaped for that literal; as a JSON/YAML value, a quoted string; in `.env`, a value that
- * dotenv and python-dotenv both read back exactly. The change may be wider than the envelope (e.g.
+ * literal, escaped for that literal; as a JSON value (or JavaScript expression), the plaintext as
+ * it is if it is JSON text (a number, true, an object: it was a value before it was encrypted),
+ * else a JSON string; in YAML, filling a '…' scalar or as a value, a plain scalar if YAML 1.1 and
+ * 1.2 read it as that string, else double-quoted (a "…" scalar keeps its double quotes); in `.env`,
+ * the whole value re-spelled (unquoted if plain, else "…", else '…') so that dotenv and
+ * python-dotenv both read it back exactly. The change may be wider than the envelope (e.g.
  * it replaces the quotes of a literal the envelope filled). Throws KeysmithError `CANNOT_PLACE`
  * (message "line N: …", `line` set) when the plaintext cannot be written there.
  */

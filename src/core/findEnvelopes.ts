@@ -221,33 +221,48 @@ function ciphertextFits(text: string, from: number, to: number, envelopeChars: n
 }
 
 /**
- * 1-based line numbers of offsets in a text, counted on demand: the line breaks are found once,
- * as far as the largest offset asked for, and kept, so asking in any order costs one pass in all.
+ * 1-based line numbers of offsets in a text, counted on demand. Reading them in order (the usual
+ * way) counts each line break once, from a cursor; for an earlier offset the count starts again
+ * from a checkpoint kept every 1,024 line breaks, so asking in any order stays near one pass.
  */
 export class LineIndex {
-  private readonly breaks: number[] = [];
-  private scanned = 0; // every line break before this offset is in `breaks`
+  private at = 0; // the cursor: line breaks before `at` are counted in `line`
+  private line = 1;
+  private nextBreak: number;
+  /** Offset just past every 1,024th line break (checkpoint k: line 1024·k + 1 starts there). */
+  private readonly checkpoints: number[] = [0];
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.nextBreak = text.indexOf('\n');
+  }
 
   lineAt(offset: number): number {
-    while (this.scanned <= offset) {
-      const next = this.text.indexOf('\n', this.scanned);
-      if (next === -1) {
-        this.scanned = Infinity;
-        break;
+    if (offset < this.at) {
+      // Back: from the last checkpoint at or before `offset`, without moving the cursor.
+      let low = 0;
+      let high = this.checkpoints.length - 1;
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (this.checkpoints[mid]! <= offset) low = mid;
+        else high = mid - 1;
       }
-      this.breaks.push(next);
-      this.scanned = next + 1;
+      let line = low * 1024 + 1;
+      for (
+        let b = this.text.indexOf('\n', this.checkpoints[low]!);
+        b !== -1 && b < offset;
+        b = this.text.indexOf('\n', b + 1)
+      ) {
+        line++;
+      }
+      return line;
     }
-    let low = 0;
-    let high = this.breaks.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.breaks[mid]! < offset) low = mid + 1;
-      else high = mid;
+    while (this.nextBreak !== -1 && this.nextBreak < offset) {
+      this.line++;
+      if ((this.line - 1) % 1024 === 0) this.checkpoints.push(this.nextBreak + 1);
+      this.nextBreak = this.text.indexOf('\n', this.nextBreak + 1);
     }
-    return low + 1;
+    this.at = offset;
+    return this.line;
   }
 }
 

@@ -9,8 +9,9 @@
  * whole processes: the CLI against a Python `cryptography` script, its start-up and its peak memory
  * (test/bench/cli.ts).
  *
- * Flags: --quick (fewer rounds), --only=envelope,password,keys,stall,memory,cli,render (just those
- * sections; render: render and rekey of 1,000 password envelopes, test/bench/renderRekey.ts).
+ * Flags: --quick (fewer rounds), --only=envelope,password,keys,stall,memory,cli,render,find (just
+ * those sections; render: render and rekey of 1,000 password envelopes, test/bench/renderRekey.ts;
+ * find: findEnvelopes in 5 MiB with 5,000 envelopes, test/bench/findEnvelopes.ts).
  * The table goes to stdout, progress and per-part details to stderr. The machine's other load
  * shows up in the numbers: run it on a quiet machine, and compare ratios, not times.
  */
@@ -32,6 +33,7 @@ import {
   type GenerateKeyOptions,
 } from '../../src/core';
 import { cliNotes, cliSection } from './cli';
+import { findEnvelopesSection } from './findEnvelopes';
 import { renderRekeySection } from './renderRekey';
 import { decryptFloor, encryptFloor, plainDecrypt, plainEncrypt, type FloorParts } from './baselines';
 import { best, gc, median, ms, printTable, ratioRow, rows, timeGroup, x, type Job } from './harness';
@@ -42,7 +44,7 @@ const MiB = 1024 * 1024;
 const PASSWORD = 'correct horse battery staple';
 const ITERATIONS = 600_000;
 const quick = process.argv.includes('--quick');
-/** `--only=envelope,password,keys,stall,memory,cli` runs just those sections. */
+/** `--only=envelope,password,keys,stall,memory,cli,render,find` runs just those sections. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -361,6 +363,10 @@ async function main(): Promise<void> {
   if (wanted('memory')) {
     log('memory…');
     await memorySection(16 * MiB);
+  }
+  if (wanted('find')) {
+    log('finding envelopes in files…');
+    await findEnvelopesSection(quick ? 11 : 41, log);
   }
   if (wanted('cli')) {
     log('whole processes: the CLI against Python cryptography…');
