@@ -367,6 +367,13 @@ export function findEnvelopes(text: string): FoundEnvelope[] {
             : new KeysmithError('MALFORMED_ENVELOPE', 'The envelope cannot be read.');
       }
     }
+    if (error && !NAMES_AN_ENVELOPE.test(raw)) {
+      // An everyday object that merely starts with a name envelopes also use ({"tag": "latest"},
+      // {"algorithm": "RS256", …}) is not a broken envelope: without a `v` or `ciphertext` field
+      // nothing says it was meant to be one, and calling it broken would be a false alarm.
+      open = nextOpen !== -1 && nextOpen < end ? text.indexOf('{', end) : nextOpen;
+      continue;
+    }
     // Broken envelopes are few: their errors carry the line at once.
     if (error) error = error.atLine(lines.lineAt(open));
     const form: EnvelopeForm = escaped ? 'escaped' : raw.includes('\n') ? 'pretty' : 'compact';
@@ -380,6 +387,9 @@ export function findEnvelopes(text: string): FoundEnvelope[] {
   }
   return found;
 }
+
+/** A `v` or `ciphertext` field name, plain or escaped: what makes a broken object an envelope. */
+const NAMES_AN_ENVELOPE = /(\\?)"(?:v|ciphertext)\1"(?:[ \t\r\n]|\\[nrt])*:/;
 
 /** The content of a JSON/JS double-quoted literal, unescaped (one level). */
 export function unescapeLiteral(raw: string): string {

@@ -76,6 +76,25 @@ describe('findEnvelopes', () => {
     assert.match(found[0]!.error!.message, /iv must be 12 bytes/);
   });
 
+  it('does not call everyday objects broken envelopes: a broken one must have a v or ciphertext field', () => {
+    const everyday = [
+      '{"tag": "latest"}',
+      '{"algorithm": "RS256", "use": "sig"}',
+      '{ "salt": "pepper", "iterations": 3 }',
+      '{\\"kid\\":\\"k1\\"}',
+      '{"iv": "x"',
+    ];
+    for (const text of everyday) assert.deepEqual(findEnvelopes(text), [], text);
+    // …while one with either field is reported, whatever else is wrong with it.
+    for (const text of [
+      '{"tag": "latest", "v": 1}',
+      '{"salt": 1, "ciphertext": "AA=="}',
+      '{"kid":"k","v":1',
+    ]) {
+      assert.equal(findEnvelopes(text)[0]?.error?.code !== undefined, true, text);
+    }
+  });
+
   it('ends an unclosed envelope at its line (or the next {), so the envelopes after it are found', () => {
     const cut = compact.slice(0, 40);
     const text = `a: ${cut}   \nb: ${compact}\nc: ${cut}${compact}`;
