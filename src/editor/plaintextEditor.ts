@@ -132,6 +132,8 @@ class PlaintextEditors implements vscode.Disposable {
   private readonly peeks = new Map<string, string>();
   private readonly decorationsChanged = new vscode.EventEmitter<vscode.Uri[]>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The plaintext editor that was active last (by URI). */
+  private lastActive: string | undefined;
 
   constructor(private readonly keys: KeyStore) {
     this.disposables.push(
@@ -148,6 +150,10 @@ class PlaintextEditors implements vscode.Disposable {
         provideFileDecoration: (uri) => this.decoration(uri),
       }),
       vscode.workspace.onDidChangeTextDocument((event) => this.onDidChange(event)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        const uri = editor?.document.uri.toString();
+        if (uri !== undefined && this.sessions.has(uri)) this.lastActive = uri;
+      }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document.uri.scheme === PEEK_SCHEME) this.peeks.delete(document.uri.toString());
       }),
@@ -240,6 +246,7 @@ class PlaintextEditors implements vscode.Disposable {
         viewColumn: vscode.ViewColumn.Beside,
         preview: false,
       });
+      this.lastActive = uri.toString();
     } catch (error) {
       this.end(session);
       throw error;
@@ -248,12 +255,21 @@ class PlaintextEditors implements vscode.Disposable {
   }
 
   async saveActive(): Promise<boolean> {
-    const editor = requireEditor(vscode.l10n.t('Open the plaintext editor of an envelope to save it.'));
-    const session = this.sessions.get(editor.document.uri.toString());
+    // Ctrl+S is bound to plaintext editors only, but by the time the command runs another editor
+    // may be active already: then it is the plaintext editor that was active last.
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const last = this.lastActive && this.sessions.get(this.lastActive);
+    const session = (active !== undefined && this.sessions.get(active)) || last;
     if (!session) {
-      throw new EditorError('NO_EDITOR', vscode.l10n.t('This editor is not the plaintext of an envelope.'));
+      throw new EditorError(
+        'NO_EDITOR',
+        vscode.l10n.t('Open the plaintext editor of an envelope to save it.'),
+      );
     }
-    if (editor.document.isDirty) await this.flush(session);
+    const document = vscode.workspace.textDocuments.find(
+      (doc) => doc.uri.toString() === session.uri.toString(),
+    );
+    if (document?.isDirty) await this.flush(session);
     // Thrown, not shown: the command shows it.
     const written = session.writing.then(() => this.writeBack(session));
     session.writing = written.catch(() => undefined);
@@ -413,6 +429,7 @@ class PlaintextEditors implements vscode.Disposable {
     session.secret = undefined;
     this.fs.drop(session.uri);
     this.sessions.delete(session.uri.toString());
+    if (this.lastActive === session.uri.toString()) this.lastActive = undefined;
     this.decorationsChanged.fire([session.uri]);
   }
 
