@@ -6,9 +6,12 @@
  * THIS FILE IS THE AGREED INTERFACE: signatures and documented behaviour are the contract the
  * editor layer and the CLI code against. The implementations live in the files re-exported here.
  */
-import { KeysmithError } from './errors';
+import type { KeysmithError } from './errors';
 import type { Envelope } from './envelope';
 import { envelopeAt as envelopeAtImpl, findEnvelopes as findEnvelopesImpl } from './findEnvelopes';
+import { dotenvBindings } from './dotenv';
+import { applyChanges as applyChangesImpl, Placer } from './placement';
+import { rekeyTexts as rekeyTextsImpl, renderText as renderTextImpl } from './renderText';
 import {
   formatForFileName as formatForFileNameImpl,
   formatForLanguageId as formatForLanguageIdImpl,
@@ -86,8 +89,7 @@ export function plaintextChange(
   found: FoundEnvelope,
   plaintext: string,
 ): TextChange {
-  void [text, format, found, plaintext];
-  throw new KeysmithError('INVALID_ARGUMENT', 'plaintextChange: not implemented yet');
+  return new Placer(text, format).plaintextChange(found, plaintext);
 }
 
 /**
@@ -103,8 +105,7 @@ export function selectionForEncryption(
   start: number,
   end: number,
 ): { plaintext: string; write: (envelopeText: string) => TextChange } {
-  void [text, format, start, end];
-  throw new KeysmithError('INVALID_ARGUMENT', 'selectionForEncryption: not implemented yet');
+  return new Placer(text, format).selectionForEncryption(start, end);
 }
 
 /**
@@ -117,14 +118,12 @@ export function envelopeChange(
   found: FoundEnvelope,
   envelope: Envelope,
 ): TextChange {
-  void [text, format, found, envelope];
-  throw new KeysmithError('INVALID_ARGUMENT', 'envelopeChange: not implemented yet');
+  return new Placer(text, format).envelopeChange(found, envelope);
 }
 
 /** The text with non-overlapping changes applied (in any order given). */
 export function applyChanges(text: string, changes: readonly TextChange[]): string {
-  void [text, changes];
-  throw new KeysmithError('INVALID_ARGUMENT', 'applyChanges: not implemented yet');
+  return applyChangesImpl(text, changes);
 }
 
 /** One entry of a `.env` file, as dotenv and python-dotenv read it. */
@@ -141,8 +140,7 @@ export interface DotenvEntry {
  * naming the line where the two parsers would disagree or the line cannot be read.
  */
 export function readDotenv(text: string): DotenvEntry[] {
-  void text;
-  throw new KeysmithError('INVALID_ARGUMENT', 'readDotenv: not implemented yet');
+  return dotenvBindings(text).map(({ name, value, line }) => ({ name, value, line }));
 }
 
 export type OpenSecret = { key: string } | { password: string };
@@ -158,8 +156,7 @@ export async function renderText(
   secret: OpenSecret,
   signal?: AbortSignal,
 ): Promise<string> {
-  void [text, format, secret, signal];
-  throw new KeysmithError('INVALID_ARGUMENT', 'renderText: not implemented yet');
+  return renderTextImpl(text, format, secret, signal);
 }
 
 /**
@@ -173,6 +170,5 @@ export async function rekeyTexts(
   to: OpenSecret & { iterations?: number; kid?: string },
   signal?: AbortSignal,
 ): Promise<{ texts: string[]; count: number }> {
-  void [texts, from, to, signal];
-  throw new KeysmithError('INVALID_ARGUMENT', 'rekeyTexts: not implemented yet');
+  return rekeyTextsImpl(texts, from, to, signal);
 }

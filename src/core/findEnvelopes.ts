@@ -89,7 +89,7 @@ function quickEnvelope(text: string, open: number, form: QuickForm): QuickRead |
   const end = form.tail.lastIndex;
   const ciphertext = text.slice(from, to);
   const [head, kid, iterations, salt, iv, tag] = match;
-  if (!ciphertextFits(ciphertext, end - open)) return undefined;
+  if (!ciphertextFits(text, from, to, end - open)) return undefined;
   // Line breaks can only be in the white space, before the ciphertext or after it.
   const pretty = head.includes('\n') || text.slice(to, end).includes('\n');
   if (iterations === undefined) {
@@ -150,45 +150,51 @@ function blockAt(text: string, from: number): boolean {
 }
 
 /**
- * An envelope written exactly as serializeEnvelope writes it compact (the common case), read by
- * position from `open` (its '{', where {@link COMPACT_START} is): a handful of startsWith and slices, cheaper
- * than a regular expression. Undefined unless every check passes; the other readers then decide.
+ * The structure of an envelope exactly as serializeEnvelope writes it compact (the common case),
+ * up to the ciphertext's opening quote: one sticky test, no captures (V8 spends more on captures
+ * and on a base64 character class than on everything else here). The fields are then read by
+ * position and checked with a lookup table.
+ */
+const COMPACT_HEAD =
+  /\{"v":1,"algorithm":"AES-256-GCM",(?:"kid":"[^"]{1,64}",)?(?:"kdf":"PBKDF2-SHA256","iterations":[1-9][0-9]{3,7},"salt":"[^"]{24}",)?"iv":"[^"]{16}","tag":"[^"]{24}","ciphertext":"/y;
+
+/**
+ * An envelope written exactly as serializeEnvelope writes it compact, at `open`: undefined unless
+ * every check passes (the careful read then decides, and says what is wrong).
  */
 function quickCompact(text: string, open: number): QuickRead | undefined {
-  let p = open + COMPACT_START.length;
+  COMPACT_HEAD.lastIndex = open;
+  if (!COMPACT_HEAD.test(text)) return undefined;
+  const from = COMPACT_HEAD.lastIndex; // the ciphertext's first character
+  const to = text.indexOf('"', from);
+  if (to === -1 || text.charCodeAt(to + 1) !== 0x7d) return undefined;
+  let p = open + COMPACT_START.length; // at the '"' of the field after algorithm
   let kid: string | undefined;
-  if (text.startsWith('"kid":"', p)) {
+  let iterations: number | undefined;
+  let salt: string | undefined;
+  if (text.charCodeAt(p + 2) === 0x69) {
+    // "kid":"…",
     const close = text.indexOf('"', p + 7);
-    if (close === -1 || close > p + 7 + 64 || text.charCodeAt(close + 1) !== 0x2c) return undefined;
     kid = text.slice(p + 7, close);
     if (!KID_PATTERN.test(kid)) return undefined;
     p = close + 2;
   }
-  let iterations: number | undefined;
-  let salt: string | undefined;
-  if (text.startsWith(KDF_START, p)) {
+  if (text.charCodeAt(p + 2) === 0x64) {
+    // "kdf":"PBKDF2-SHA256","iterations":N,"salt":"…",
     if (kid !== undefined) return undefined;
-    const from = p + KDF_START.length;
-    let to = from;
-    while (to < from + 9 && isDigit(text.charCodeAt(to))) to++;
-    if (text.charCodeAt(from) === 0x30 || !text.startsWith(',"salt":"', to)) return undefined;
-    iterations = Number(text.slice(from, to));
-    if (!(iterations >= MIN_ITERATIONS && iterations <= MAX_ITERATIONS)) return undefined;
-    if (!blockAt(text, to + 9) || !text.startsWith('",', to + 33)) return undefined;
-    salt = text.slice(to + 9, to + 33);
-    p = to + 35;
+    const digits = p + KDF_START.length;
+    const comma = text.indexOf(',', digits);
+    iterations = Number(text.slice(digits, comma));
+    if (!(iterations >= MIN_ITERATIONS && iterations <= MAX_ITERATIONS) || !blockAt(text, comma + 9))
+      return undefined;
+    salt = text.slice(comma + 9, comma + 33);
+    p = comma + 35;
   }
-  if (!text.startsWith('"iv":"', p) || !text.startsWith('","tag":"', p + 22)) return undefined;
-  if (!text.startsWith('","ciphertext":"', p + 55)) return undefined;
-  const from = p + 71;
-  const to = text.indexOf('"', from);
-  if (to === -1 || text.charCodeAt(to + 1) !== 0x7d || !ivAt(text, p + 6) || !blockAt(text, p + 31)) {
-    return undefined;
-  }
+  if (!ivAt(text, p + 6) || !blockAt(text, p + 31)) return undefined;
+  if (!ciphertextFits(text, from, to, to + 2 - open)) return undefined;
   const iv = text.slice(p + 6, p + 22);
   const tag = text.slice(p + 31, p + 55);
   const ciphertext = text.slice(from, to);
-  if (!ciphertextFits(ciphertext, to + 2 - open)) return undefined;
   const envelope: Envelope =
     salt !== undefined
       ? { v: 1, algorithm: 'AES-256-GCM', kdf: 'PBKDF2-SHA256', iterations, salt, iv, tag, ciphertext }
@@ -198,61 +204,87 @@ function quickCompact(text: string, open: number): QuickRead | undefined {
   return { envelope, end: to + 2, pretty: false };
 }
 
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
-/** The ciphertext's size limits, as readEnvelope counts them, and its canonical base64. */
-function ciphertextFits(ciphertext: string, envelopeChars: number): boolean {
-  const padding = ciphertext.endsWith('==') ? 2 : ciphertext.endsWith('=') ? 1 : 0;
+/**
+ * The ciphertext `text[from, to)`: its size limits, as readEnvelope counts them, and canonical
+ * base64 (isCanonicalBase64: decoded into reused scratch space, which beats a lookup-table loop in
+ * JavaScript from a few dozen characters on).
+ */
+function ciphertextFits(text: string, from: number, to: number, envelopeChars: number): boolean {
+  const length = to - from;
+  const padding = text.charCodeAt(to - 1) !== 0x3d ? 0 : text.charCodeAt(to - 2) !== 0x3d ? 1 : 2;
   return (
     envelopeChars <= MAX_ENVELOPE_CHARS &&
-    ciphertext.length <= MAX_CIPHERTEXT_BASE64_CHARS &&
-    (ciphertext.length / 4) * 3 - padding <= MAX_PLAINTEXT_BYTES &&
-    isCanonicalBase64(ciphertext)
+    length <= MAX_CIPHERTEXT_BASE64_CHARS &&
+    (length / 4) * 3 - padding <= MAX_PLAINTEXT_BYTES &&
+    isCanonicalBase64(text.slice(from, to))
   );
 }
 
 /**
- * 1-based lines of increasing offsets, counted incrementally: each line break is passed once,
- * however many envelopes there are.
+ * 1-based line numbers of offsets in a text, counted on demand: the line breaks are found once,
+ * as far as the largest offset asked for, and kept, so asking in any order costs one pass in all.
  */
-class LineCounter {
-  private line = 1;
-  private nextBreak: number; // the first line break not yet counted in `line`
+export class LineIndex {
+  private readonly breaks: number[] = [];
+  private scanned = 0; // every line break before this offset is in `breaks`
 
-  constructor(private readonly text: string) {
-    this.nextBreak = text.indexOf('\n');
-  }
+  constructor(private readonly text: string) {}
 
-  /** The line of `offset`, which is at or after every offset asked for before. */
-  at(offset: number): number {
-    while (this.nextBreak !== -1 && this.nextBreak < offset) {
-      this.line++;
-      this.nextBreak = this.text.indexOf('\n', this.nextBreak + 1);
+  lineAt(offset: number): number {
+    while (this.scanned <= offset) {
+      const next = this.text.indexOf('\n', this.scanned);
+      if (next === -1) {
+        this.scanned = Infinity;
+        break;
+      }
+      this.breaks.push(next);
+      this.scanned = next + 1;
     }
-    return this.line;
+    let low = 0;
+    let high = this.breaks.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.breaks[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low + 1;
   }
 }
 
-function foundAt(
-  start: number,
-  end: number,
-  form: EnvelopeForm,
-  line: number,
-  envelope: Envelope | undefined,
-  error: KeysmithError | undefined,
-): FoundEnvelope {
-  const item: FoundEnvelope = { start, end, form, line };
-  if (envelope) item.envelope = envelope;
-  if (error) item.error = error;
-  return item;
+/**
+ * A found envelope. Its `line` is counted when first read: counting a 5 MiB file's ~100,000 line
+ * breaks costs as much as all the rest of finding its envelopes, and the editor, which has its own
+ * line index, never reads it (messages about broken envelopes do, and their errors carry it).
+ * It is a getter of the class: JSON.stringify includes it (toJSON); a spread copy does not.
+ */
+class Found implements FoundEnvelope {
+  readonly #lines: LineIndex;
+  envelope?: Envelope;
+  error?: KeysmithError;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly form: EnvelopeForm,
+    lines: LineIndex,
+  ) {
+    this.#lines = lines;
+  }
+
+  get line(): number {
+    return this.#lines.lineAt(this.start);
+  }
+
+  toJSON(): FoundEnvelope {
+    const { start, end, form, line, envelope, error } = this;
+    return { start, end, form, line, ...(envelope && { envelope }), ...(error && { error }) };
+  }
 }
 
 /** @see envelopesInText.findEnvelopes */
 export function findEnvelopes(text: string): FoundEnvelope[] {
   const found: FoundEnvelope[] = [];
-  const lines = new LineCounter(text);
+  const lines = new LineIndex(text);
   let open = text.indexOf('{');
   // Remembered positions, each only ever searched forward (-1: none left in the text).
   let close = -2; // the first '}' at or after `open` (-2: not searched yet)
@@ -271,7 +303,9 @@ export function findEnvelopes(text: string): FoundEnvelope[] {
         : quickEnvelope(text, open, QUICK_PLAIN);
       if (quick) {
         const { envelope, end, pretty } = quick;
-        found.push(foundAt(open, end, pretty ? 'pretty' : 'compact', lines.at(open), envelope, undefined));
+        const item = new Found(open, end, pretty ? 'pretty' : 'compact', lines);
+        item.envelope = envelope;
+        found.push(item);
         open = text.indexOf('{', end);
         continue;
       }
@@ -318,10 +352,13 @@ export function findEnvelopes(text: string): FoundEnvelope[] {
             : new KeysmithError('MALFORMED_ENVELOPE', 'The envelope cannot be read.');
       }
     }
-    const line = lines.at(open);
-    if (error) error = error.atLine(line);
+    // Broken envelopes are few: their errors carry the line at once.
+    if (error) error = error.atLine(lines.lineAt(open));
     const form: EnvelopeForm = escaped ? 'escaped' : raw.includes('\n') ? 'pretty' : 'compact';
-    found.push(foundAt(open, end, form, line, envelope, error));
+    const item = new Found(open, end, form, lines);
+    if (envelope) item.envelope = envelope;
+    if (error) item.error = error;
+    found.push(item);
     // Envelopes do not nest or overlap: go on after this one. `nextOpen` is at or after `end`
     // unless this one was cut short at it.
     open = nextOpen !== -1 && nextOpen < end ? text.indexOf('{', end) : nextOpen;

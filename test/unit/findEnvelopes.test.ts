@@ -42,6 +42,13 @@ describe('findEnvelopes', () => {
     }
   });
 
+  it('counts lines when first read, in any order, and JSON keeps them', () => {
+    const text = `a\n${compact}\n\n${compact}\nb\n${compact}`;
+    const found = findEnvelopes(text);
+    assert.deepEqual([found[2]!.line, found[0]!.line, found[1]!.line], [6, 2, 4]);
+    assert.equal((JSON.parse(JSON.stringify(found[1])) as { line: number }).line, 4);
+  });
+
   it('reads a pretty envelope escaped into a literal (\\n escapes) as escaped', () => {
     const text = `{"x": "${escape(pretty)}"}`;
     const [found] = findEnvelopes(text);

@@ -1,37 +1,48 @@
 /**
  * Python's `cryptography` (Debian's python3-cryptography) as a second, independent AES-GCM and
- * PBKDF2 implementation for the CLI's tests (and the bench): installed with apt-get when missing
- * and running as root, as test/host/install.ts does for the host's packages — otherwise a clear
- * error saying what to install, never a skip.
+ * PBKDF2 implementation for the CLI's tests (and the bench), and other Debian Python modules the
+ * tests use as judges (PyYAML, python-dotenv): installed with apt-get when missing and running as
+ * root, as test/host/install.ts does for the host's packages — otherwise a clear error saying what
+ * to install, never a skip.
  */
 import { spawnSync } from 'node:child_process';
 
 export const PYTHON = '/usr/bin/python3';
 
-let checked = false;
+const importable = new Set<string>();
 
 /** Makes sure `import cryptography` works in {@link PYTHON}, installing it once if need be. */
 export function ensurePythonCryptography(): void {
-  if (checked) return;
-  const importable = () => spawnSync(PYTHON, ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
-  if (!importable()) {
+  ensurePythonModule('cryptography', 'python3-cryptography');
+}
+
+/**
+ * Makes sure `import <module>` works in {@link PYTHON}, installing Debian's `debianPackage` with
+ * apt-get once if need be (as root; otherwise a clear error saying what to install, never a skip).
+ */
+export function ensurePythonModule(module: string, debianPackage: string): void {
+  if (importable.has(module)) return;
+  const imports = () => spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+  if (!imports()) {
     if (process.getuid?.() !== 0) {
       throw new Error(
-        `${PYTHON} cannot import cryptography, and installing it needs root.` +
-          ' Run: sudo apt-get install -y python3-cryptography, then the tests again.',
+        `${PYTHON} cannot import ${module}, and installing it needs root.` +
+          ` Run: sudo apt-get install -y ${debianPackage}, then the tests again.`,
       );
     }
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [
-      ['update', '-q'],
-      ['install', '-y', '-q', '--no-install-recommends', 'python3-cryptography'],
-    ]) {
-      const run = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed: ${run.stderr.slice(-2000)}`);
+    const install = ['install', '-y', '-q', '--no-install-recommends', debianPackage];
+    // The package lists are refreshed only if the package is not found in them as they are.
+    let run = spawnSync('apt-get', install, { env, encoding: 'utf8' });
+    if (run.status !== 0) {
+      const update = spawnSync('apt-get', ['update', '-q'], { env, encoding: 'utf8' });
+      if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr.slice(-2000)}`);
+      run = spawnSync('apt-get', install, { env, encoding: 'utf8' });
     }
-    if (!importable()) throw new Error(`${PYTHON} still cannot import cryptography after apt-get install`);
+    if (run.status !== 0) throw new Error(`apt-get ${install.join(' ')} failed: ${run.stderr.slice(-2000)}`);
+    if (!imports()) throw new Error(`${PYTHON} still cannot import ${module} after apt-get install`);
   }
-  checked = true;
+  importable.add(module);
 }
 
 /**
