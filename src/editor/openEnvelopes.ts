@@ -252,14 +252,17 @@ async function askUntilOpened(
         ? new EditorError(
             'INVALID_PASSWORD',
             vscode.l10n.t(
-              'That password opens none of the {0} password envelopes still to open.',
+              'That password opens none of the {0} password envelopes still to open; nothing was changed.',
               closed.length,
             ),
             'password',
           )
         : new EditorError(
             'INVALID_KEY',
-            vscode.l10n.t('That key opens none of the {0} key envelopes still to open.', closed.length),
+            vscode.l10n.t(
+              'That key opens none of the {0} key envelopes still to open; nothing was changed.',
+              closed.length,
+            ),
             'key',
           );
     }

@@ -14,8 +14,15 @@ interface SourceItem extends vscode.QuickPickItem {
   run: () => Promise<Secret | undefined>;
 }
 
-/** Asks how to encrypt: a stored key, a key to type, a password (twice), or a new stored key. */
-export async function askForEncryptionSecret(keys: KeyStore): Promise<Secret | undefined> {
+/**
+ * Asks how to encrypt: a stored key, a key to type, a password (twice), or a new stored key.
+ * `title` and `placeHolder` say what for (default: Encrypt Selection's).
+ */
+export async function askForEncryptionSecret(
+  keys: KeyStore,
+  title = vscode.l10n.t('Encrypt Selection'),
+  placeHolder = vscode.l10n.t('Encrypt with…'),
+): Promise<Secret | undefined> {
   const items: SourceItem[] = keys.names().map((name) => ({
     label: `$(key) ${name}`,
     description: vscode.l10n.t('stored key'),
@@ -36,10 +43,7 @@ export async function askForEncryptionSecret(keys: KeyStore): Promise<Secret | u
       run: () => generateAndStore(keys),
     },
   );
-  const picked = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Encrypt Selection'),
-    placeHolder: vscode.l10n.t('Encrypt with…'),
-  });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder });
   return picked?.run();
 }
 

@@ -9,6 +9,7 @@ import {
   envelopeAt,
   envelopeWarnings,
   isKeysmithError,
+  KeysmithError,
   parseEnvelope,
   plaintextChange,
   selectionForEncryption,
@@ -102,6 +103,23 @@ async function replaceChanges(
   doing: string,
 ): Promise<void> {
   const { document } = editor;
+  // Two selections in one value (say, two words of one unquoted YAML scalar) may each need the
+  // whole value rewritten: then they cannot be changed apart, and nothing is.
+  const sorted = [...changes].sort((a, b) => a.start - b.start);
+  sorted.forEach((change, index) => {
+    const previous = sorted[index - 1];
+    if (previous && change.start < previous.end) {
+      const line = document.positionAt(change.start).line + 1;
+      throw new KeysmithError(
+        'CANNOT_PLACE',
+        vscode.l10n.t('line {0}: two selections change the same value; select it as one.', line),
+        undefined,
+        undefined,
+        undefined,
+        line,
+      );
+    }
+  });
   const ranges = changes.map(
     (change) => new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)),
   );

@@ -21,6 +21,46 @@ export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+let untitledCount = 0;
+
+/**
+ * A new untitled document holding exactly `text`, under a name no other test used (VS Code reuses
+ * "Untitled-N" names, and a document still closing could be handed out again under its old name).
+ */
+export async function openUntitled(text: string, language = 'plaintext'): Promise<vscode.TextDocument> {
+  const uri = vscode.Uri.from({
+    scheme: 'untitled',
+    path: `keysmith-test-${process.pid}-${++untitledCount}`,
+  });
+  let document = await vscode.workspace.openTextDocument(uri);
+  document = await vscode.languages.setTextDocumentLanguage(document, language);
+  if (text.includes('\r\n')) {
+    // A document has one line ending, LF for a new untitled one: CRLF text needs CRLF set first.
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((builder) => builder.setEndOfLine(vscode.EndOfLine.CRLF));
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), text);
+  if (!(await vscode.workspace.applyEdit(edit)) || document.getText() !== text) {
+    throw new Error(`could not fill ${uri.toString()}`);
+  }
+  return document;
+}
+
+/**
+ * Closes every editor, reverting each dirty untitled one first (closeAllEditors alone leaves a
+ * second dirty untitled document open, and the next test's untitled document could get its name).
+ */
+export async function closeEverything(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments) {
+    if (document.isDirty && !document.isClosed && document.uri.scheme === 'untitled') {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await closeAllEditors();
+}
+
 /**
  * Runs `run` with Keysmith's error and warning notifications recorded instead of shown (the tests
  * run in Keysmith's own extension host, so it calls these very functions), each prefixed with its

@@ -12,7 +12,7 @@ import * as dotenv from 'dotenv';
 import * as vscode from 'vscode';
 import { parse as parseYaml } from 'yaml';
 import { encrypt, findEnvelopes, parseEnvelope, serializeEnvelope, type Envelope } from '../../src/core';
-import { closeAllEditors, notificationsDuring } from './helpers';
+import { closeEverything, notificationsDuring, openUntitled } from './helpers';
 
 const KEY = randomBytes(32).toString('hex');
 
@@ -26,7 +26,7 @@ async function run(command: string, args: unknown): Promise<unknown> {
 function selectText(editor: vscode.TextEditor, needle: string, from = 0): void {
   const text = editor.document.getText();
   const start = text.indexOf(needle, from);
-  assert.notEqual(start, -1, `${needle} is in the document`);
+  assert.notEqual(start, -1, `${needle} is in ${editor.document.uri.toString()}: ${text}`);
   editor.selection = new vscode.Selection(
     editor.document.positionAt(start),
     editor.document.positionAt(start + needle.length),
@@ -57,13 +57,13 @@ async function openFile(name: string, text: string): Promise<{ editor: vscode.Te
 describe('encrypt and decrypt in place keep the file valid', () => {
   const files: string[] = [];
   afterEach(async () => {
-    await closeAllEditors();
+    await closeEverything();
     while (files.length > 0) rmSync(files.pop()!, { force: true });
   });
 
   it('JSON: a value inside a string becomes an escaped envelope JSON.parse reads; decrypt restores the bytes', async () => {
     const original = '{\n  "db": { "password": "hunter2", "note": "say \\"hi\\" now" },\n  "n": 1\n}\n';
-    const document = await vscode.workspace.openTextDocument({ content: original, language: 'json' });
+    const document = await openUntitled(original, 'json');
     const editor = await vscode.window.showTextDocument(document);
 
     selectText(editor, 'hunter2');
@@ -90,10 +90,7 @@ describe('encrypt and decrypt in place keep the file valid', () => {
   it('JSON: a selected escaped envelope (with or without its quotes) decrypts', async () => {
     const envelope = serializeEnvelope(await encrypt({ plaintext: 'line1\nline2 "q"', key: KEY }));
     const literal = JSON.stringify(envelope);
-    const document = await vscode.workspace.openTextDocument({
-      content: `{"a": ${literal}, "b": ${literal}}`,
-      language: 'json',
-    });
+    const document = await openUntitled(`{"a": ${literal}, "b": ${literal}}`, 'json');
     const editor = await vscode.window.showTextDocument(document);
     selectText(editor, literal.slice(1, -1));
     assert.equal(await run('keysmith.decryptSelection', { key: KEY }), true);
@@ -104,7 +101,7 @@ describe('encrypt and decrypt in place keep the file valid', () => {
 
   it('YAML: an unquoted value becomes a string the yaml package reads as the envelope; decrypt restores it', async () => {
     const original = 'db:\n  user: admin\n  password: hunter2 # rotate yearly\nlist:\n  - one\n';
-    const document = await vscode.workspace.openTextDocument({ content: original, language: 'yaml' });
+    const document = await openUntitled(original, 'yaml');
     const editor = await vscode.window.showTextDocument(document);
     selectText(editor, 'hunter2');
     assert.equal(await run('keysmith.encryptSelection', { key: KEY }), true);
@@ -143,25 +140,48 @@ describe('encrypt and decrypt in place keep the file valid', () => {
     assert.equal(editor.document.getText(), original, 'byte for byte');
   });
 
-  it('a plaintext with a newline cannot go into an unquoted .env value: refused with its line, nothing changed', async () => {
-    const envelope = serializeEnvelope(await encrypt({ plaintext: 'two\nlines', key: KEY }));
-    const original = `A=1\nB=2\nSECRET=${envelope}\n`;
+  it('.env: a line break is written quoted; a plaintext no quoting holds is refused with its line, nothing changed', async () => {
+    const multiLine = serializeEnvelope(await encrypt({ plaintext: 'two\nlines', key: KEY }));
+    // Both quote characters and a line break: neither bare, '…' nor "…" reads back the same in
+    // dotenv and python-dotenv.
+    const unwritable = serializeEnvelope(await encrypt({ plaintext: `it's "two\nlines"`, key: KEY }));
+    const original = `A=1\nMULTI=${multiLine}\nSECRET=${unwritable}\n`;
     const { editor, file } = await openFile(`lens-${randomBytes(3).toString('hex')}.env`, original);
     files.push(file);
+
+    cursorInFirstEnvelope(editor);
+    assert.equal(await run('keysmith.decryptSelection', { key: KEY }), true);
+    assert.equal(dotenv.parse(editor.document.getText())['MULTI'], 'two\nlines');
+    const before = editor.document.getText();
+
     cursorInFirstEnvelope(editor);
     const { value, shown } = await notificationsDuring(
       () => run('keysmith.decryptSelection', { key: KEY }) as Promise<unknown>,
     );
     assert.equal(value, false);
     assert.equal(shown.length, 1);
-    assert.match(shown[0]!, /^error: Keysmith: .*line 3\b/);
+    assert.match(shown[0]!, /^error: Keysmith: line 3: .* Nothing was changed\.$/);
     assert.doesNotMatch(shown[0]!, /two|lines/, 'the plaintext is not in the message');
+    assert.equal(editor.document.getText(), before);
+  });
+
+  it('.env: a selection that is not a value is refused with its line before any prompt', async () => {
+    const original = 'A=1\nNAME=value\n';
+    const { editor, file } = await openFile(`lens-${randomBytes(3).toString('hex')}.env`, original);
+    files.push(file);
+    selectText(editor, 'NAME');
+    const { value, shown } = await notificationsDuring(
+      () => run('keysmith.encryptSelection', { key: KEY }) as Promise<unknown>,
+    );
+    assert.equal(value, false);
+    assert.equal(shown.length, 1);
+    assert.match(shown[0]!, /^error: Keysmith: line 2: /);
     assert.equal(editor.document.getText(), original);
   });
 
   it('plain text is written as it is (as before): selection and envelope trade places exactly', async () => {
     const original = 'token: "abc" \\n raw\r\n';
-    const document = await vscode.workspace.openTextDocument({ content: original, language: 'plaintext' });
+    const document = await openUntitled(original, 'plaintext');
     const editor = await vscode.window.showTextDocument(document);
     selectText(editor, '"abc" \\n');
     assert.equal(await run('keysmith.encryptSelection', { key: KEY }), true);
