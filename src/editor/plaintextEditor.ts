@@ -269,7 +269,9 @@ class PlaintextEditors implements vscode.Disposable {
     const document = vscode.workspace.textDocuments.find(
       (doc) => doc.uri.toString() === session.uri.toString(),
     );
-    if (document?.isDirty) await this.flush(session);
+    // What the editor shows now (the extension host's copy may lag behind the typing): VS Code's
+    // own save, with its participants as for any explicit save; Keysmith's, so not written twice.
+    if (document && !document.isClosed) await this.fs.ownSave(session.uri, () => document.save());
     // Thrown, not shown: the command shows it.
     const written = session.writing.then(() => this.writeBack(session));
     session.writing = written.catch(() => undefined);
