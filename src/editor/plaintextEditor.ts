@@ -68,6 +68,9 @@ interface EditSession {
   flushing: boolean;
   /** Write-backs run one after another. */
   writing: Promise<void>;
+  /** Its editor was shown (before that, no tab is no reason to end it); being ended. */
+  shown: boolean;
+  ending: boolean;
 }
 
 /** The envelope at the cursor of the active editor. */
@@ -231,6 +234,8 @@ class PlaintextEditors implements vscode.Disposable {
       flushTimer: undefined,
       flushing: false,
       writing: Promise.resolve(),
+      shown: false,
+      ending: false,
     };
     const bytes = utf8.encode(plaintext);
     this.fs.create(uri, bytes);
@@ -247,6 +252,7 @@ class PlaintextEditors implements vscode.Disposable {
         preview: false,
       });
       this.lastActive = uri.toString();
+      session.shown = true;
     } catch (error) {
       this.end(session);
       throw error;
@@ -395,15 +401,20 @@ class PlaintextEditors implements vscode.Disposable {
   /** Ends the sessions whose editor is no longer in any tab (asking first about unwritten changes). */
   private async endClosedSessions(): Promise<void> {
     for (const session of [...this.sessions.values()]) {
-      if (isShownInTab(session.uri)) continue;
-      await session.writing;
-      if (!this.sessions.has(session.uri.toString())) continue;
-      if (session.unwritten && !isShownInTab(session.uri) && (await this.askToWrite(session))) {
-        this.writeBackLater(session);
+      if (!session.shown || session.ending || isShownInTab(session.uri)) continue;
+      session.ending = true;
+      try {
         await session.writing;
+        if (!this.sessions.has(session.uri.toString())) continue;
+        if (session.unwritten && !isShownInTab(session.uri) && (await this.askToWrite(session))) {
+          this.writeBackLater(session);
+          await session.writing;
+        }
+        if (isShownInTab(session.uri)) continue; // reopened meanwhile
+        this.end(session);
+      } finally {
+        session.ending = false;
       }
-      if (isShownInTab(session.uri)) continue; // reopened meanwhile
-      this.end(session);
     }
   }
 
