@@ -68,6 +68,9 @@ interface EditSession {
   flushing: boolean;
   /** Write-backs run one after another. */
   writing: Promise<void>;
+  /** Its editor was shown (before that, no tab is no reason to end it); being ended. */
+  shown: boolean;
+  ending: boolean;
 }
 
 /** The envelope at the cursor of the active editor. */
@@ -132,6 +135,8 @@ class PlaintextEditors implements vscode.Disposable {
   private readonly peeks = new Map<string, string>();
   private readonly decorationsChanged = new vscode.EventEmitter<vscode.Uri[]>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The plaintext editor that was active last (by URI). */
+  private lastActive: string | undefined;
 
   constructor(private readonly keys: KeyStore) {
     this.disposables.push(
@@ -148,6 +153,10 @@ class PlaintextEditors implements vscode.Disposable {
         provideFileDecoration: (uri) => this.decoration(uri),
       }),
       vscode.workspace.onDidChangeTextDocument((event) => this.onDidChange(event)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        const uri = editor?.document.uri.toString();
+        if (uri !== undefined && this.sessions.has(uri)) this.lastActive = uri;
+      }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document.uri.scheme === PEEK_SCHEME) this.peeks.delete(document.uri.toString());
       }),
@@ -225,6 +234,8 @@ class PlaintextEditors implements vscode.Disposable {
       flushTimer: undefined,
       flushing: false,
       writing: Promise.resolve(),
+      shown: false,
+      ending: false,
     };
     const bytes = utf8.encode(plaintext);
     this.fs.create(uri, bytes);
@@ -240,6 +251,8 @@ class PlaintextEditors implements vscode.Disposable {
         viewColumn: vscode.ViewColumn.Beside,
         preview: false,
       });
+      this.lastActive = uri.toString();
+      session.shown = true;
     } catch (error) {
       this.end(session);
       throw error;
@@ -248,12 +261,23 @@ class PlaintextEditors implements vscode.Disposable {
   }
 
   async saveActive(): Promise<boolean> {
-    const editor = requireEditor(vscode.l10n.t('Open the plaintext editor of an envelope to save it.'));
-    const session = this.sessions.get(editor.document.uri.toString());
+    // Ctrl+S is bound to plaintext editors only, but by the time the command runs another editor
+    // may be active already: then it is the plaintext editor that was active last.
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const last = this.lastActive && this.sessions.get(this.lastActive);
+    const session = (active !== undefined && this.sessions.get(active)) || last;
     if (!session) {
-      throw new EditorError('NO_EDITOR', vscode.l10n.t('This editor is not the plaintext of an envelope.'));
+      throw new EditorError(
+        'NO_EDITOR',
+        vscode.l10n.t('Open the plaintext editor of an envelope to save it.'),
+      );
     }
-    if (editor.document.isDirty) await this.flush(session);
+    const document = vscode.workspace.textDocuments.find(
+      (doc) => doc.uri.toString() === session.uri.toString(),
+    );
+    // What the editor shows now (the extension host's copy may lag behind the typing): VS Code's
+    // own save, with its participants as for any explicit save; Keysmith's, so not written twice.
+    if (document && !document.isClosed) await this.fs.ownSave(session.uri, () => document.save());
     // Thrown, not shown: the command shows it.
     const written = session.writing.then(() => this.writeBack(session));
     session.writing = written.catch(() => undefined);
@@ -377,15 +401,20 @@ class PlaintextEditors implements vscode.Disposable {
   /** Ends the sessions whose editor is no longer in any tab (asking first about unwritten changes). */
   private async endClosedSessions(): Promise<void> {
     for (const session of [...this.sessions.values()]) {
-      if (isShownInTab(session.uri)) continue;
-      await session.writing;
-      if (!this.sessions.has(session.uri.toString())) continue;
-      if (session.unwritten && !isShownInTab(session.uri) && (await this.askToWrite(session))) {
-        this.writeBackLater(session);
+      if (!session.shown || session.ending || isShownInTab(session.uri)) continue;
+      session.ending = true;
+      try {
         await session.writing;
+        if (!this.sessions.has(session.uri.toString())) continue;
+        if (session.unwritten && !isShownInTab(session.uri) && (await this.askToWrite(session))) {
+          this.writeBackLater(session);
+          await session.writing;
+        }
+        if (isShownInTab(session.uri)) continue; // reopened meanwhile
+        this.end(session);
+      } finally {
+        session.ending = false;
       }
-      if (isShownInTab(session.uri)) continue; // reopened meanwhile
-      this.end(session);
     }
   }
 
@@ -413,6 +442,7 @@ class PlaintextEditors implements vscode.Disposable {
     session.secret = undefined;
     this.fs.drop(session.uri);
     this.sessions.delete(session.uri.toString());
+    if (this.lastActive === session.uri.toString()) this.lastActive = undefined;
     this.decorationsChanged.fire([session.uri]);
   }
 
