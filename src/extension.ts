@@ -22,7 +22,11 @@ export interface KeysmithTestApi {
   storage: { globalStorage: vscode.Uri; logs: vscode.Uri };
 }
 
-/** Activation only registers; the crypto work happens when a command runs. */
+/**
+ * Activation only registers (commands, views, the envelope providers); the crypto work happens when
+ * a command runs. It happens once start-up has finished (`onStartupFinished`), so the envelope
+ * CodeLens, hover and diagnostics are there in any file opened, without running a command first.
+ */
 export function activate(context: vscode.ExtensionContext): KeysmithTestApi | undefined {
   const keys = new KeyStore(context.secrets, context.globalState);
   context.subscriptions.push(keys);

@@ -123,23 +123,7 @@ describe('Edit Envelope in the workbench', function () {
     assert.equal((await decrypt({ envelope: after, password: PASSWORD })).plaintext, text);
   }
 
-  it('from the palette: Edit Envelope, password, type, Ctrl+S — the file gets a fresh envelope', async () => {
-    const source = await sourceFile('palette-edit.json');
-    const onDisk = await editAndSave(
-      source.file,
-      PASSWORD,
-      async () => {
-        await quickOpen(page, 'palette-edit.json');
-        // The cursor inside the envelope: a click on its line (it runs past the editor's width).
-        await page.locator('.editor-group-container.active .view-line', { hasText: '"token"' }).click();
-        await runFromPalette(page, 'Keysmith: Edit Envelope');
-      },
-      'new secret, typed',
-    );
-    await expectNewEnvelope(onDisk, source, 'new secret, typed');
-  });
-
-  it("from the envelope's Edit CodeLens, the same", async () => {
+  it("from the envelope's Edit CodeLens, before any Keysmith command ran (activated at start-up): password, type, Ctrl+S", async () => {
     const source = await sourceFile('lens-edit.json');
     const onDisk = await editAndSave(
       source.file,
@@ -154,5 +138,21 @@ describe('Edit Envelope in the workbench', function () {
     );
     await saveScreenshot(page, 'edit-envelope.png');
     await expectNewEnvelope(onDisk, source, 'from the lens');
+  });
+
+  it('from the palette: Edit Envelope, password, type, Ctrl+S — the file gets a fresh envelope', async () => {
+    const source = await sourceFile('palette-edit.json');
+    const onDisk = await editAndSave(
+      source.file,
+      PASSWORD,
+      async () => {
+        await quickOpen(page, 'palette-edit.json');
+        // The cursor inside the envelope: a click on its line (it runs past the editor's width).
+        await page.locator('.editor-group-container.active .view-line', { hasText: '"token"' }).click();
+        await runFromPalette(page, 'Keysmith: Edit Envelope');
+      },
+      'new secret, typed',
+    );
+    await expectNewEnvelope(onDisk, source, 'new secret, typed');
   });
 });
