@@ -87,7 +87,9 @@ describe('editor context menu', function () {
     await answerInputBox(page, 'Password', 'pa55word');
     await answerInputBox(page, 'Confirm Password', 'pa55word');
     await waitForEditorText(page, /^\{"v":1,"algorithm":"AES-256-GCM","kdf":"PBKDF2-SHA256"/);
-    // The document as it now is: the tab, and the envelope where the text was (not selected).
+    // The document as it now is: the tab, and the envelope where the text was (not selected), with
+    // its CodeLens — which arrives a moment later and moves the line down, so it is waited for.
+    await page.locator('.contentWidgets .codelens-decoration').first().waitFor();
     await page.keyboard.press('End');
     await page.mouse.move(1200, 700);
     await saveReadmePicture(

@@ -284,7 +284,13 @@ export async function saveReadmePicture(
 ): Promise<string> {
   const boxes = [];
   for (const part of parts) {
-    const box = await part.boundingBox();
+    // The editor re-renders its lines when something arrives late (a CodeLens moves them down):
+    // a line caught in between has no box, so each part is asked again until it is on show.
+    let box = null;
+    for (let tries = 0; !box && tries < 20; tries++) {
+      if (tries > 0) await page.waitForTimeout(100);
+      box = await part.boundingBox({ timeout: 5_000 }).catch(() => null);
+    }
     if (!box) throw new Error(`${part} is not on show for ${name}`);
     boxes.push(box);
   }
