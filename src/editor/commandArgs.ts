@@ -11,13 +11,16 @@ import { EditorError } from './errors';
 import { validateKeyName, type KeyStore } from './keyStore';
 import { storedKey, type Secret } from './secrets';
 
-type Fields = Record<string, unknown>;
+/** An argument object's options, not yet checked. */
+export type Fields = Record<string, unknown>;
 
-function isFields(args: unknown): args is Fields {
+/** Whether a command's argument is an options object (not null, an array or a value). */
+export function isFields(args: unknown): args is Fields {
   return typeof args === 'object' && args !== null && !Array.isArray(args);
 }
 
-function invalid(message: string, field?: string): EditorError {
+/** A wrong argument (`field`: the option), as every command that takes one reports it. */
+export function invalid(message: string, field?: string): EditorError {
   return new EditorError('INVALID_ARGUMENT', message, field);
 }
 

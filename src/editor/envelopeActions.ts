@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import type { FoundEnvelope } from '../core';
+import { invalid, isFields } from './commandArgs';
 import { envelopeAtOffset } from './envelopeIndex';
-import { EditorError } from './errors';
 import { reencryptWeakEnvelope } from './weakEnvelopeFix';
 
 export const ENVELOPE_ACTIONS = ['decrypt', 'peek', 'edit', 'reencrypt'] as const;
@@ -37,17 +37,13 @@ export function actionLink(label: string, args: EnvelopeActionArgs): string {
   return `[${label}](command:${CommandId.envelopeAction}?${query} "${label}")`;
 }
 
-function invalid(message: string, field?: string): EditorError {
-  return new EditorError('INVALID_ARGUMENT', message, field);
-}
-
 /** Checks the argument; the document must be open and the offset inside it. */
 export function readEnvelopeActionArgs(args: unknown): {
   document: vscode.TextDocument;
   offset: number;
   action: EnvelopeActionName;
 } {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+  if (!isFields(args)) {
     throw invalid(
       vscode.l10n.t(
         'The argument of {0} must be an object such as {"uri": "…", "offset": 0, "action": "peek"}.',

@@ -29,7 +29,7 @@ import {
   type TextFormat,
 } from '../core';
 import { gitIgnoredIn, gitignoreMatcher } from '../node/ignoredFiles';
-import { secretFromArgs } from './commandArgs';
+import { invalid, isFields, secretFromArgs, type Fields } from './commandArgs';
 import { readConfig } from './config';
 import { EditorError, type ItemNoun } from './errors';
 import type { KeyStore } from './keyStore';
@@ -47,7 +47,6 @@ const READ_AT_ONCE = 8;
 
 export type RotateScope = 'file' | 'workspace';
 
-type Fields = Record<string, unknown>;
 const OPTIONS = ['scope', 'from', 'to'] as const;
 const SECRET_OPTIONS = ['key', 'password', 'keyName'] as const;
 
@@ -55,14 +54,6 @@ export interface RotateArgs {
   scope: RotateScope;
   from?: Fields;
   to: Fields;
-}
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function invalid(message: string, field?: string): EditorError {
-  return new EditorError('INVALID_ARGUMENT', message, field);
 }
 
 /** The argument object, checked strictly (unknown options named) before anything runs. */

@@ -102,3 +102,40 @@ export async function keysmithKeyStore(): Promise<KeyStore> {
   const api = (await vscode.extensions.getExtension<KeysmithTestApi>(EXTENSION_ID)!.activate())!;
   return (api.storedKeys as unknown as { keys: KeyStore }).keys;
 }
+
+/**
+ * Scripted answers to Keysmith's prompts, until the returned restore functions run: a quick pick
+ * gets the first item whose label includes the next text of `picks` (undefined: dismissed), an
+ * input box the next text of `inputs` (with `validate`, the box's own check must accept it). Each
+ * prompt is recorded in `asked`, with its title (and a pick's labels).
+ */
+export function scriptPrompts(
+  asked: { kind: string; title?: string; labels?: string[] }[],
+  picks: (string | undefined)[],
+  inputs: (string | undefined)[],
+  options: { validate?: boolean } = {},
+): (() => void)[] {
+  return [
+    replaceInWindow(
+      'showQuickPick',
+      async (
+        items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+        pickOptions?: vscode.QuickPickOptions,
+      ) => {
+        const list = await items;
+        asked.push({ kind: 'pick', title: pickOptions?.title, labels: list.map((item) => item.label) });
+        const wanted = picks.shift();
+        return wanted === undefined ? undefined : list.find((item) => item.label.includes(wanted));
+      },
+    ),
+    replaceInWindow('showInputBox', async (boxOptions?: vscode.InputBoxOptions) => {
+      asked.push({ kind: 'input', title: boxOptions?.title });
+      const value = inputs.shift();
+      if (options.validate && value !== undefined) {
+        const problem = await boxOptions?.validateInput?.(value);
+        if (problem) throw new Error(`the input box refused ${JSON.stringify(value)}: ${String(problem)}`);
+      }
+      return value;
+    }),
+  ];
+}

@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import crypto, { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
 import { encrypt, encryptBatch, isKeysmithError, type Envelope } from '../../src/core';
 import { EditorError } from '../../src/editor/errors';
 import type { KeyStore } from '../../src/editor/keyStore';
 import { openEnvelopes } from '../../src/editor/openEnvelopes';
-import { keysmithKeyStore, replaceInWindow } from './helpers';
+import { keysmithKeyStore, scriptPrompts } from './helpers';
 
 const K1 = randomBytes(32).toString('hex');
 const K2 = randomBytes(32).toString('hex');
@@ -31,26 +30,7 @@ describe('openEnvelopes', () => {
 
   /** Answers quick picks by a label that starts with the given text, input boxes with the texts. */
   function answer(picks: (string | undefined)[], inputs: (string | undefined)[]): void {
-    restores.push(
-      replaceInWindow(
-        'showQuickPick',
-        async (
-          items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
-          options?: vscode.QuickPickOptions,
-        ) => {
-          const list = await items;
-          asked.push({ kind: 'pick', title: options?.title, labels: list.map((item) => item.label) });
-          const wanted = picks.shift();
-          return wanted === undefined ? undefined : list.find((item) => item.label.includes(wanted));
-        },
-      ),
-      replaceInWindow('showInputBox', async (options?: vscode.InputBoxOptions) => {
-        asked.push({ kind: 'input', title: options?.title });
-        const value = inputs.shift();
-        if (value !== undefined) assert.equal(await options?.validateInput?.(value), undefined);
-        return value;
-      }),
-    );
+    restores.push(...scriptPrompts(asked, picks, inputs, { validate: true }));
   }
 
   before(async () => {

@@ -20,7 +20,13 @@ import {
   serializeEnvelope,
   type Envelope,
 } from '../../src/core';
-import { closeAllEditors, keysmithKeyStore, notificationsDuring, replaceInWindow } from './helpers';
+import {
+  closeAllEditors,
+  keysmithKeyStore,
+  notificationsDuring,
+  replaceInWindow,
+  scriptPrompts,
+} from './helpers';
 
 const COMMAND = 'keysmith.reencryptEnvelopes';
 const OLD = randomBytes(32).toString('hex');
@@ -98,22 +104,7 @@ describe('re-encrypt envelopes (rotate)', () => {
     const picks = [...(script.picks ?? [])];
     const inputs = [...(script.inputs ?? [])];
     restores.push(
-      replaceInWindow(
-        'showQuickPick',
-        async (
-          items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
-          options?: vscode.QuickPickOptions,
-        ) => {
-          const list = await items;
-          asked.push({ kind: 'pick', title: options?.title, labels: list.map((item) => item.label) });
-          const wanted = picks.shift();
-          return wanted === undefined ? undefined : list.find((item) => item.label.includes(wanted));
-        },
-      ),
-      replaceInWindow('showInputBox', async (options?: vscode.InputBoxOptions) => {
-        asked.push({ kind: 'input', title: options?.title });
-        return inputs.shift();
-      }),
+      ...scriptPrompts(asked, picks, inputs),
       replaceInWindow('showInformationMessage', async (message: string, ...rest: unknown[]) => {
         const options = rest[0] as vscode.MessageOptions | undefined;
         if (options && typeof options === 'object' && options.modal) {
