@@ -9,7 +9,14 @@
  * was given and what it found in it.
  */
 import { regionAt, scanCode, type Quote, type Region } from './codeScan';
-import { cannotPlace, dotenvBindings, dotenvValueText, pythonBindings, type PyBinding } from './dotenv';
+import {
+  cannotPlace,
+  dotenvBindings,
+  dotenvValueText,
+  lineStartOf,
+  pythonBindings,
+  type PyBinding,
+} from './dotenv';
 import { KeysmithError } from './errors';
 import { parseEnvelope, serializeEnvelope, type Envelope } from './envelope';
 import type { FoundEnvelope, TextChange, TextFormat } from './envelopesInText';
@@ -469,8 +476,7 @@ function nearestIndexOf(haystack: string, needle: string, near: number): number 
 
 /** Whether both parsers read the binding's line(s) alone as this one binding with this value. */
 function lineAgrees(text: string, binding: PyBinding): boolean {
-  const lineStart =
-    Math.max(text.lastIndexOf('\n', binding.keyAt - 1), text.lastIndexOf('\r', binding.keyAt - 1)) + 1;
+  const lineStart = lineStartOf(text, binding.keyAt);
   let lineEnd = binding.valueEnd;
   while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
   try {
