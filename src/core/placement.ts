@@ -460,6 +460,24 @@ export class Placer {
   }
 }
 
+/** The Placer of the last plaintextChange call (see placerFor). */
+let lastPlacer: Placer | undefined;
+
+/**
+ * A Placer for `text`: the last one made here when it is for the same text (compared as strings:
+ * at once when the editor passes the same text again, one memcmp otherwise) and format, else a
+ * new one. plaintextChange is called once per envelope of a document (for each selection), and a
+ * new Placer would scan the whole text again each time. Only the last text is held, and only for
+ * plaintextChange, whose text is the document with its envelopes (selectionForEncryption's text
+ * holds a plaintext about to be encrypted: it is never kept).
+ */
+export function placerFor(text: string, format: TextFormat): Placer {
+  if (lastPlacer === undefined || lastPlacer.text !== text || lastPlacer.format !== format) {
+    lastPlacer = new Placer(text, format);
+  }
+  return lastPlacer;
+}
+
 /** Offset of the first character of a binding's value content (after its opening quote). */
 function contentStartOf(binding: PyBinding): number {
   return binding.quote === '' ? binding.valueStart : binding.valueStart + 1;
