@@ -88,7 +88,7 @@ function quickEnvelope(text: string, open: number, form: QuickForm): QuickRead |
   const end = form.tail.lastIndex;
   const ciphertext = text.slice(from, to);
   const [head, kid, iterations, salt, iv, tag] = match;
-  if (!ciphertextFits(text, from, to, end - open)) return undefined;
+  if (!ciphertextFits(text, from, to, end - open, ciphertext)) return undefined;
   // Line breaks can only be in the white space, before the ciphertext or after it.
   const pretty = head.includes('\n') || text.slice(to, end).includes('\n');
   if (iterations === undefined) {
@@ -158,10 +158,10 @@ function quickCompact(text: string, open: number): QuickRead | undefined {
     salt = text.slice(comma + 9, comma + 33);
     p = comma + 35;
   }
-  if (!ciphertextFits(text, from, to, to + 2 - open)) return undefined;
+  const ciphertext = text.slice(from, to);
+  if (!ciphertextFits(text, from, to, to + 2 - open, ciphertext)) return undefined;
   const iv = text.slice(p + 6, p + 22);
   const tag = text.slice(p + 31, p + 55);
-  const ciphertext = text.slice(from, to);
   const envelope: Envelope =
     salt !== undefined
       ? { v: 1, algorithm: 'AES-256-GCM', kdf: 'PBKDF2-SHA256', iterations, salt, iv, tag, ciphertext }
@@ -176,14 +176,20 @@ function quickCompact(text: string, open: number): QuickRead | undefined {
  * base64 (isCanonicalBase64: decoded into reused scratch space, which beats a lookup-table loop in
  * JavaScript from a few dozen characters on).
  */
-function ciphertextFits(text: string, from: number, to: number, envelopeChars: number): boolean {
+function ciphertextFits(
+  text: string,
+  from: number,
+  to: number,
+  envelopeChars: number,
+  ciphertext: string, // text.slice(from, to), the envelope's field
+): boolean {
   const length = to - from;
   const padding = text.charCodeAt(to - 1) !== 0x3d ? 0 : text.charCodeAt(to - 2) !== 0x3d ? 1 : 2;
   return (
     envelopeChars <= MAX_ENVELOPE_CHARS &&
     length <= MAX_CIPHERTEXT_BASE64_CHARS &&
     (length / 4) * 3 - padding <= MAX_PLAINTEXT_BYTES &&
-    isCanonicalBase64(text.slice(from, to))
+    isCanonicalBase64(ciphertext)
   );
 }
 
