@@ -194,6 +194,21 @@ function lineCounter(text: string): (offset: number) => number {
   };
 }
 
+/**
+ * Offset of the start of the line holding `offset` (just past the last LF or CR before it). A
+ * backward scan that stops at the first break: `lastIndexOf('\r')` would walk to the start of a
+ * text without CRs, once per value written.
+ */
+export function lineStartOf(text: string, offset: number): number {
+  let i = offset - 1;
+  while (i >= 0) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) break;
+    i--;
+  }
+  return i + 1;
+}
+
 export function cannotPlace(line: number, why: string): KeysmithError {
   return new KeysmithError('CANNOT_PLACE', `line ${line}: ${why}`, undefined, undefined, undefined, line);
 }
@@ -289,8 +304,7 @@ export function dotenvValueText(
   part = false,
 ): string {
   if (PY_VARIABLE.test(value) || value.includes('${')) throw cannotPlace(line, whyNoSpelling(value));
-  const lineStart =
-    Math.max(text.lastIndexOf('\n', valueStart - 1), text.lastIndexOf('\r', valueStart - 1)) + 1;
+  const lineStart = lineStartOf(text, valueStart);
   let lineEnd = valueEnd;
   while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
   const before = text.slice(lineStart, valueStart);

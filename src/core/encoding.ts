@@ -108,7 +108,8 @@ const SCRATCH = Buffer.allocUnsafe((BASE64_STEP_CHARS / 4) * 3);
  */
 export function isCanonicalBase64(text: string): boolean {
   if (text.length % 4 !== 0) return false;
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const n = text.length;
+  const padding = text.charCodeAt(n - 1) !== 0x3d ? 0 : text.charCodeAt(n - 2) !== 0x3d ? 1 : 2;
   if (WIDE_UNIT.test(text)) return false;
   if (padding > 0) {
     const last = base64Value(text.charCodeAt(text.length - padding - 1));

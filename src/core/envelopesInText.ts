@@ -10,7 +10,7 @@ import type { KeysmithError } from './errors';
 import type { Envelope } from './envelope';
 import { envelopeAt as envelopeAtImpl, findEnvelopes as findEnvelopesImpl } from './findEnvelopes';
 import { dotenvBindings } from './dotenv';
-import { applyChanges as applyChangesImpl, Placer } from './placement';
+import { applyChanges as applyChangesImpl, Placer, placerFor } from './placement';
 import { rekeyTexts as rekeyTextsImpl, renderText as renderTextImpl } from './renderText';
 import {
   formatForFileName as formatForFileNameImpl,
@@ -97,7 +97,7 @@ export function plaintextChange(
   found: FoundEnvelope,
   plaintext: string,
 ): TextChange {
-  return new Placer(text, format).plaintextChange(found, plaintext);
+  return placerFor(text, format).plaintextChange(found, plaintext);
 }
 
 /**

@@ -162,8 +162,21 @@ export function unescapeJs(content: string, quote: Quote): string | undefined {
   return out;
 }
 
+const JSON_NUMBER_OR_WORD =
+  /^[ \t\n\r]*(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)[ \t\n\r]*$/;
+const JSON_CLOSE: Record<string, string> = { '{': '}', '[': ']', '"': '"' };
+
 /** Whether `value` is the text of a JSON value (a number, true, an object…), as it stands. */
 export function isJsonText(value: string): boolean {
+  // Most plaintexts are not JSON: told apart from the first and last characters (or the grammar
+  // of numbers and words) without the cost of a thrown SyntaxError; the rest is JSON.parse's.
+  let first = 0;
+  while (first < value.length && ' \t\n\r'.includes(value[first]!)) first++;
+  let last = value.length - 1;
+  while (last > first && ' \t\n\r'.includes(value[last]!)) last--;
+  const close = JSON_CLOSE[value[first] ?? ''];
+  if (close === undefined) return JSON_NUMBER_OR_WORD.test(value);
+  if (last === first || value[last] !== close) return false;
   try {
     JSON.parse(value);
     return true;

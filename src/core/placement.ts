@@ -9,7 +9,14 @@
  * was given and what it found in it.
  */
 import { regionAt, scanCode, type Quote, type Region } from './codeScan';
-import { cannotPlace, dotenvBindings, dotenvValueText, pythonBindings, type PyBinding } from './dotenv';
+import {
+  cannotPlace,
+  dotenvBindings,
+  dotenvValueText,
+  lineStartOf,
+  pythonBindings,
+  type PyBinding,
+} from './dotenv';
 import { KeysmithError } from './errors';
 import { parseEnvelope, serializeEnvelope, type Envelope } from './envelope';
 import type { FoundEnvelope, TextChange, TextFormat } from './envelopesInText';
@@ -453,6 +460,24 @@ export class Placer {
   }
 }
 
+/** The Placer of the last plaintextChange call (see placerFor). */
+let lastPlacer: Placer | undefined;
+
+/**
+ * A Placer for `text`: the last one made here when it is for the same text (compared as strings:
+ * at once when the editor passes the same text again, one memcmp otherwise) and format, else a
+ * new one. plaintextChange is called once per envelope of a document (for each selection), and a
+ * new Placer would scan the whole text again each time. Only the last text is held, and only for
+ * plaintextChange, whose text is the document with its envelopes (selectionForEncryption's text
+ * holds a plaintext about to be encrypted: it is never kept).
+ */
+export function placerFor(text: string, format: TextFormat): Placer {
+  if (lastPlacer === undefined || lastPlacer.text !== text || lastPlacer.format !== format) {
+    lastPlacer = new Placer(text, format);
+  }
+  return lastPlacer;
+}
+
 /** Offset of the first character of a binding's value content (after its opening quote). */
 function contentStartOf(binding: PyBinding): number {
   return binding.quote === '' ? binding.valueStart : binding.valueStart + 1;
@@ -469,8 +494,7 @@ function nearestIndexOf(haystack: string, needle: string, near: number): number 
 
 /** Whether both parsers read the binding's line(s) alone as this one binding with this value. */
 function lineAgrees(text: string, binding: PyBinding): boolean {
-  const lineStart =
-    Math.max(text.lastIndexOf('\n', binding.keyAt - 1), text.lastIndexOf('\r', binding.keyAt - 1)) + 1;
+  const lineStart = lineStartOf(text, binding.keyAt);
   let lineEnd = binding.valueEnd;
   while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
   try {

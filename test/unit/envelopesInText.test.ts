@@ -659,6 +659,44 @@ describe('readDotenv', function () {
   });
 });
 
+describe('plaintextChange called again and again', () => {
+  it('answers for the text and format it is given, whatever it was given before', async () => {
+    const env = serializeEnvelope(await encrypt({ plaintext: 'hello', key: KEY }));
+    // The same length, the envelope at the same offset: in a comment in one, a value in the other.
+    const inComment = `// ${env}\n`;
+    const asValue = `[  ${env}]`;
+    const change = (text: string, format: TextFormat) =>
+      applyChanges(text, [plaintextChange(text, format, onlyEnvelope(text), 'hello')]);
+    for (let round = 0; round < 2; round++) {
+      assert.equal(change(inComment, 'json'), '// hello\n');
+      assert.equal(change(asValue, 'json'), '[  "hello"]');
+      // An equal text made anew, and the same text in another format.
+      assert.equal(change(`${'// '}${env}\n`, 'json'), '// hello\n');
+      assert.equal(change(asValue, 'text'), '[  hello]');
+      assert.equal(change(asValue, 'json'), '[  "hello"]');
+    }
+  });
+
+  it('once per envelope of one document gives what renderText gives', async () => {
+    const envs = await Promise.all(
+      ['a b', '42', 'x"y', 'plain'].map(async (p) =>
+        serializeEnvelope(await encrypt({ plaintext: p, key: KEY })),
+      ),
+    );
+    const doc = `A=${envs[0]}\n# note ${envs[3]}\nB=${envs[1]}\nC=${envs[2]}\n`;
+    const found = findEnvelopes(doc);
+    const plaintexts = await Promise.all(
+      found.map(async (f) => (await decrypt({ envelope: f.envelope!, key: KEY })).plaintext),
+    );
+    const oneByOne = applyChanges(
+      doc,
+      found.map((f, i) => plaintextChange(doc, 'dotenv', f, plaintexts[i]!)),
+    );
+    assert.equal(oneByOne, await renderText(doc, 'dotenv', { key: KEY }));
+    assert.deepEqual(dotenv.parse(oneByOne), { A: 'a b', B: '42', C: 'x"y' });
+  });
+});
+
 describe('envelopeChange keeps the form', () => {
   it('compact stays compact, pretty keeps its indentation and line breaks, escaped stays escaped', async () => {
     const fresh = await encrypt({ plaintext: 'new', key: KEY2, kid: 'prod-config' });
