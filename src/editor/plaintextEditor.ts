@@ -23,14 +23,12 @@ import {
   envelopeAt,
   envelopeChange,
   findEnvelopes,
-  formatForFileName,
-  formatForLanguageId,
   KeysmithError,
   type Envelope,
   type FoundEnvelope,
-  type TextFormat,
 } from '../core';
 import { readConfig } from './config';
+import { envelopesOf, formatOf } from './envelopeIndex';
 import { requireEditor } from './edits';
 import { EditorError, showFailure } from './errors';
 import type { KeyStore } from './keyStore';
@@ -476,11 +474,6 @@ function fileName(target: Target): string {
   return vscode.l10n.t('{0} — line {1}', baseName(target.document.uri), target.found.line);
 }
 
-function formatOf(document: vscode.TextDocument): TextFormat {
-  const format = formatForLanguageId(document.languageId);
-  return format === 'text' ? formatForFileName(baseName(document.uri)) : format;
-}
-
 function isShownInTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
   return vscode.window.tabGroups.all.some((group) =>
@@ -497,7 +490,7 @@ function isShownInTab(uri: vscode.Uri): boolean {
 function envelopeAtCursor(editor: vscode.TextEditor): Target {
   const { document } = editor;
   const text = document.getText();
-  const found = envelopeAt(findEnvelopes(text), document.offsetAt(editor.selection.active));
+  const found = envelopeAt(envelopesOf(document), document.offsetAt(editor.selection.active));
   if (!found) {
     throw new EditorError('NO_ENVELOPE', vscode.l10n.t('No envelope here. Put the cursor inside one.'));
   }

@@ -18,9 +18,6 @@ import * as vscode from 'vscode';
 import {
   encryptBatch,
   envelopeChange,
-  findEnvelopes,
-  formatForFileName,
-  formatForLanguageId,
   isKeysmithError,
   KeysmithError,
   type Envelope,
@@ -31,6 +28,7 @@ import {
 import { gitIgnoredIn, gitignoreMatcher } from '../node/ignoredFiles';
 import { invalid, isFields, secretFromArgs, type Fields } from './commandArgs';
 import { readConfig } from './config';
+import { envelopesOf, formatOf } from './envelopeIndex';
 import { EditorError, type ItemNoun } from './errors';
 import type { KeyStore } from './keyStore';
 import { openEnvelopes, openWithSecrets, secretsByKid } from './openEnvelopes';
@@ -166,19 +164,13 @@ interface ScannedFile {
   version: number;
   text: string;
   format: TextFormat;
-  found: FoundEnvelope[];
+  found: readonly FoundEnvelope[];
   wasDirty: boolean;
 }
 
 interface Item {
   file: ScannedFile;
   found: FoundEnvelope;
-}
-
-/** How text is written in a document: its language when Keysmith knows it, else its file name. */
-export function formatOf(document: vscode.TextDocument): TextFormat {
-  const byLanguage = formatForLanguageId(document.languageId);
-  return byLanguage !== 'text' ? byLanguage : formatForFileName(document.fileName);
 }
 
 /**
@@ -516,7 +508,7 @@ function scanDocument(document: vscode.TextDocument): ScannedFile {
     version: document.version,
     text,
     format: formatOf(document),
-    found: findEnvelopes(text),
+    found: envelopesOf(document),
     wasDirty: document.isDirty,
   };
 }
