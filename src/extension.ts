@@ -4,7 +4,7 @@ import type { StoredKeyElement } from './editor/commandArgs';
 import { envelopeScans } from './editor/envelopeIndex';
 import { registerEnvelopeProviders } from './editor/envelopeProviders';
 import { KeyStore } from './editor/keyStore';
-import { registerPlaintextEditor } from './editor/plaintextEditor';
+import { registerPlaintextEditor, setPlaintextWriteDelay } from './editor/plaintextEditor';
 import type { Operation } from './protocol';
 import { OperationViews, type OperationViewProvider } from './sidebar/sidebarProvider';
 import { StoredKeysView } from './sidebar/storedKeysView';
@@ -20,6 +20,8 @@ export interface KeysmithTestApi {
   envelopeScans: () => number;
   /** Where this host keeps the extension's files (the plaintext editor's disk scan starts there). */
   storage: { globalStorage: vscode.Uri; logs: vscode.Uri };
+  /** Holds each save of a plaintext editor into memory this long (a loaded machine's slow save). */
+  plaintextWriteDelay: (ms: number) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
         storedKeysTree,
         envelopeScans,
         storage: { globalStorage: context.globalStorageUri, logs: context.logUri },
+        plaintextWriteDelay: setPlaintextWriteDelay,
       }
     : undefined;
 }

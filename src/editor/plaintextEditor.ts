@@ -64,6 +64,8 @@ interface EditSession {
   saveAsked: boolean;
   flushTimer: NodeJS.Timeout | undefined;
   flushing: boolean;
+  /** The document version the last of Keysmith's saves into the Map started from. */
+  flushedVersion: number | undefined;
   /** Write-backs run one after another. */
   writing: Promise<void>;
   /** Its editor was shown (before that, no tab is no reason to end it); being ended. */
@@ -89,6 +91,11 @@ export function registerPlaintextEditor(context: vscode.ExtensionContext, keys: 
 function editors(): PlaintextEditors {
   if (!instance) throw new Error('The plaintext editor is not registered.');
   return instance;
+}
+
+/** Tests only: how long each save into memory is held before it lands (see PlaintextFileSystem). */
+export function setPlaintextWriteDelay(ms: number): void {
+  editors().setWriteDelay(ms);
 }
 
 /** `keysmith.peekEnvelope`: the URI of the peeked plaintext, or undefined when cancelled. */
@@ -231,6 +238,7 @@ class PlaintextEditors implements vscode.Disposable {
       saveAsked: false,
       flushTimer: undefined,
       flushing: false,
+      flushedVersion: undefined,
       writing: Promise.resolve(),
       shown: false,
       ending: false,
@@ -256,6 +264,10 @@ class PlaintextEditors implements vscode.Disposable {
       throw error;
     }
     return uri;
+  }
+
+  setWriteDelay(ms: number): void {
+    this.fs.writeDelayMs = ms;
   }
 
   async saveActive(): Promise<boolean> {
@@ -291,7 +303,9 @@ class PlaintextEditors implements vscode.Disposable {
       session.unwritten = true;
       this.decorationsChanged.fire([session.uri]);
     }
-    if (event.document.isDirty) this.flushSoon(session);
+    // Not only when dirty: a change that reached the workbench while a save was running leaves
+    // the workbench's copy dirty while this host, told "saved", holds the document clean.
+    if (event.document.isDirty || event.contentChanges.length > 0) this.flushSoon(session);
   }
 
   private flushSoon(session: EditSession): void {
@@ -311,22 +325,30 @@ class PlaintextEditors implements vscode.Disposable {
   private async flush(session: EditSession): Promise<void> {
     const key = session.uri.toString();
     const document = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === key);
-    if (!document || document.isClosed || !document.isDirty || !this.sessions.has(key)) return;
+    if (!document || document.isClosed || !this.sessions.has(key)) return;
+    // Clean here and no change since the last save started: nothing the workbench could back up.
+    if (!document.isDirty && document.version === session.flushedVersion) return;
     session.flushing = true;
+    const version = document.version;
     try {
       // No save participants, so no onWillSaveTextDocument: a manual save seen meanwhile is the user's.
       if (vscode.window.activeTextEditor?.document.uri.toString() === key) {
         await vscode.commands.executeCommand('workbench.action.files.saveWithoutFormatting');
+      } else if (!document.isClosed) {
+        // Not the active editor (an edit from elsewhere): its own save, known as Keysmith's.
+        await this.fs.ownSave(session.uri, () => document.save());
       }
-      // Not the active editor (an edit from elsewhere): its own save, known as Keysmith's.
       if (document.isDirty && !document.isClosed) await this.fs.ownSave(session.uri, () => document.save());
+      session.flushedVersion = version;
     } catch {
       // The next change tries again.
     } finally {
       session.flushing = false;
     }
-    // Typed while the save ran: save again.
-    if (document.isDirty && !document.isClosed) this.flushSoon(session);
+    // Typed while the save ran: save again. The workbench saved the text it had when the save
+    // began and keeps what came later dirty, yet this host hears "saved" and calls the document
+    // clean, so a version that moved on is what tells; a save with nothing to save does nothing.
+    if (!document.isClosed && (document.isDirty || document.version !== version)) this.flushSoon(session);
   }
 
   private writeBackLater(session: EditSession): void {

@@ -103,7 +103,32 @@ export class PlaintextFileSystem implements vscode.FileSystemProvider, vscode.Di
     return bytes;
   }
 
-  writeFile(uri: vscode.Uri, content: Uint8Array): void {
+  /**
+   * Milliseconds each write waits before it lands (0: none). Only the tests set it, to hold a save
+   * open while they type, as a loaded machine does.
+   */
+  writeDelayMs = 0;
+
+  writeFile(uri: vscode.Uri, content: Uint8Array): void | Promise<void> {
+    if (this.writeDelayMs > 0) {
+      const bytes = Uint8Array.from(content);
+      return new Promise((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            this.store(uri, bytes);
+            resolve();
+          } catch (error) {
+            reject(error);
+          } finally {
+            bytes.fill(0);
+          }
+        }, this.writeDelayMs),
+      );
+    }
+    this.store(uri, content);
+  }
+
+  private store(uri: vscode.Uri, content: Uint8Array): void {
     const key = uri.toString();
     const entry = this.entries.get(key);
     // Only the plaintexts Keysmith opened exist: nothing new is created here.
