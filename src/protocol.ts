@@ -244,6 +244,10 @@ export const REPLY_ERROR_CODES = [
   'DECRYPT_FAILED',
   'NOT_TEXT',
   'CANNOT_PLACE',
+  'MALFORMED_KEY',
+  'UNSUPPORTED_KEY',
+  'PASSPHRASE_REQUIRED',
+  'WRONG_PASSPHRASE',
   'ABORTED',
   // the editor layer's (those not already above)
   'NO_EDITOR',

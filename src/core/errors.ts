@@ -41,6 +41,14 @@ export type KeysmithErrorCode =
    * "line N: " and `line` holds N.
    */
   | 'CANNOT_PLACE'
+  /** Not a key in any format Keysmith reads, or a damaged one (truncated PEM, bad base64, ...). */
+  | 'MALFORMED_KEY'
+  /** A well-formed key of a type Keysmith does not handle (DSA, X25519, an unknown OpenSSH cipher). */
+  | 'UNSUPPORTED_KEY'
+  /** The key is passphrase-protected and no passphrase was given. */
+  | 'PASSPHRASE_REQUIRED'
+  /** The passphrase given does not open the key. */
+  | 'WRONG_PASSPHRASE'
   | 'ABORTED';
 
 export class KeysmithError extends Error {

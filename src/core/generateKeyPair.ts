@@ -1,5 +1,6 @@
 import { generateKeyPair as nodeGenerateKeyPair } from 'node:crypto';
 import { KeysmithError, throwIfAborted } from './errors';
+import type { KeyPairFormat } from './keyFormats';
 import { optionalSignal, rejectUnknown, requireObject } from './options';
 
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
@@ -7,15 +8,33 @@ export const EC_CURVES = ['P-256', 'P-384', 'P-521'] as const;
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 export type EcCurve = (typeof EC_CURVES)[number];
 
+/** How the pair is written (issue 12); see ./keyFormats.ts. */
+export interface KeyPairOutputOptions {
+  /**
+   * pem (default): PKCS#1/SEC1 private (Ed25519: PKCS#8), SPKI public; pkcs8: PKCS#8 private;
+   * openssh: BEGIN OPENSSH PRIVATE KEY + the one-line public key; jwk: private JWK JSON and the
+   * public JWK JSON (kid = RFC 7638 thumbprint, alg, use "sig"), each pretty with a newline.
+   */
+  format?: KeyPairFormat;
+  /** The old switch, kept: `pkcs8: true` is `format: 'pkcs8'` (both given must agree). */
+  pkcs8?: boolean;
+  /** pem/pkcs8 → encrypted PKCS#8 (AES-256-CBC); openssh → bcrypt + aes256-ctr; jwk → INVALID_ARGUMENT. */
+  passphrase?: string;
+  /** The OpenSSH comment (format openssh only; elsewhere INVALID_ARGUMENT). */
+  comment?: string;
+  signal?: AbortSignal;
+}
+
 export type GenerateKeyPairOptions =
-  | { algorithm: 'RSA'; key_size?: RsaKeySize; pkcs8?: boolean; signal?: AbortSignal }
-  | { algorithm: 'EC'; curve?: EcCurve; pkcs8?: boolean; signal?: AbortSignal };
+  | ({ algorithm: 'RSA'; key_size?: RsaKeySize } & KeyPairOutputOptions)
+  | ({ algorithm: 'EC'; curve?: EcCurve } & KeyPairOutputOptions)
+  | ({ algorithm: 'Ed25519' } & KeyPairOutputOptions);
 
 /** The reference API's generate-keypair response. */
 export interface GeneratedKeyPair {
   public_key: string;
   private_key: string;
-  algorithm: 'RSA' | 'EC';
+  algorithm: 'RSA' | 'EC' | 'Ed25519';
   key_size: number | null;
   curve: EcCurve | null;
 }

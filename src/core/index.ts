@@ -5,7 +5,25 @@
 export { generateKey, keyGenerator, KEY_TYPES, NANOID_URL_ALPHABET } from './generateKey';
 export type { GenerateKeyOptions, GeneratedKey, KeyGenerator, KeyType } from './generateKey';
 export { generateKeyPair, RSA_KEY_SIZES, EC_CURVES } from './generateKeyPair';
-export type { GenerateKeyPairOptions, GeneratedKeyPair, RsaKeySize, EcCurve } from './generateKeyPair';
+export type {
+  GenerateKeyPairOptions,
+  GeneratedKeyPair,
+  KeyPairOutputOptions,
+  RsaKeySize,
+  EcCurve,
+} from './generateKeyPair';
+export { readKey, inspectKey, convertKey, fingerprintsOf, publicJwkOf } from './keyFormats';
+export type {
+  KeyAlgorithm,
+  KeyPairFormat,
+  KeyFormat,
+  Fingerprints,
+  Jwk,
+  KeyInfo,
+  ReadKeyOptions,
+  ReadKey,
+  ConvertKeyOptions,
+} from './keyFormats';
 export { encrypt, encryptBatch } from './encrypt';
 export type { EncryptOptions, EncryptBatchOptions } from './encrypt';
 export { decrypt, decryptBatch, decryptBytes, decryptBatchBytes } from './decrypt';
