@@ -23,26 +23,44 @@ export function ensurePythonCryptography(): void {
 export function ensurePythonModule(module: string, debianPackage: string): void {
   if (importable.has(module)) return;
   const imports = () => spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
-  if (!imports()) {
-    if (process.getuid?.() !== 0) {
-      throw new Error(
-        `${PYTHON} cannot import ${module}, and installing it needs root.` +
-          ` Run: sudo apt-get install -y ${debianPackage}, then the tests again.`,
-      );
-    }
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const install = ['install', '-y', '-q', '--no-install-recommends', debianPackage];
-    // The package lists are refreshed only if the package is not found in them as they are.
-    let run = spawnSync('apt-get', install, { env, encoding: 'utf8' });
-    if (run.status !== 0) {
-      const update = spawnSync('apt-get', ['update', '-q'], { env, encoding: 'utf8' });
-      if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr.slice(-2000)}`);
-      run = spawnSync('apt-get', install, { env, encoding: 'utf8' });
-    }
-    if (run.status !== 0) throw new Error(`apt-get ${install.join(' ')} failed: ${run.stderr.slice(-2000)}`);
-    if (!imports()) throw new Error(`${PYTHON} still cannot import ${module} after apt-get install`);
-  }
+  ensureDebianPackage(imports, `${PYTHON} cannot import ${module}`, debianPackage);
   importable.add(module);
+}
+
+const runnable = new Set<string>();
+
+/**
+ * Makes sure the program `command` (e.g. `ssh-keygen` of Debian's openssh-client, `openssl`) runs,
+ * installing `debianPackage` with apt-get once if need be, as {@link ensurePythonModule} does.
+ * Returns the command, to call it with.
+ */
+export function ensureTool(command: string, debianPackage: string): string {
+  if (runnable.has(command)) return command;
+  const runs = () => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  ensureDebianPackage(runs, `${command} is not installed`, debianPackage);
+  runnable.add(command);
+  return command;
+}
+
+function ensureDebianPackage(present: () => boolean, missing: string, debianPackage: string): void {
+  if (present()) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `${missing}, and installing it needs root.` +
+        ` Run: sudo apt-get install -y ${debianPackage}, then the tests again.`,
+    );
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = ['install', '-y', '-q', '--no-install-recommends', debianPackage];
+  // The package lists are refreshed only if the package is not found in them as they are.
+  let run = spawnSync('apt-get', install, { env, encoding: 'utf8' });
+  if (run.status !== 0) {
+    const update = spawnSync('apt-get', ['update', '-q'], { env, encoding: 'utf8' });
+    if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr.slice(-2000)}`);
+    run = spawnSync('apt-get', install, { env, encoding: 'utf8' });
+  }
+  if (run.status !== 0) throw new Error(`apt-get ${install.join(' ')} failed: ${run.stderr.slice(-2000)}`);
+  if (!present()) throw new Error(`${missing} even after apt-get install ${debianPackage}`);
 }
 
 /**
