@@ -322,14 +322,12 @@ function privateFields(key: KeyObject, type: OpenSshKeyType): Buffer {
   ]);
 }
 
-function rsaBitsOk(modulus: Buffer): boolean {
-  const bits = modulus.length === 0 ? 0 : (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]!));
-  return bits >= RSA_MIN_BITS && bits <= RSA_MAX_BITS;
-}
-
 function rsaBits(modulus: Buffer): number {
   return modulus.length === 0 ? 0 : (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]!));
 }
+
+const rsaBitsOk = (modulus: Buffer): boolean =>
+  rsaBits(modulus) >= RSA_MIN_BITS && rsaBits(modulus) <= RSA_MAX_BITS;
 
 function checkRsaSize(where: string, modulus: Buffer): void {
   if (!rsaBitsOk(modulus)) {
@@ -711,7 +709,8 @@ export async function parseOpenSshPrivateKey(
   const key = readPrivateFields(inner, PRIVATE, publicKey.type);
   const comment = inner.bytes('comment').toString('utf8');
   const padding = inner.rest();
-  if (!padding.every((byte, i) => byte === i + 1) || padding.length >= blockSize) {
+  // As OpenSSH's private_key_check_padding: 1, 2, 3, … (its length is not checked).
+  if (!padding.every((byte, i) => byte === i + 1)) {
     throw malformed(`${PRIVATE}: the padding of the private section is damaged.`);
   }
   if (!sshPublicKeyBlob(key).equals(sshPublicKeyBlob(publicKey.key))) {

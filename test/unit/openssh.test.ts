@@ -537,6 +537,33 @@ describe('OpenSSH keys (openssh.ts, judged by ssh-keygen)', function () {
       assert.match(codeOf(`ecdsa-sha2-nistp256 ${curveSwap.toString('base64')}`)[1], /curve nistp384/);
     });
 
+    it('CRLF line ends and a block inside other text are read; a second block is ignored', async () => {
+      const crlf = good.replace(/\n/g, '\r\n');
+      assert.equal((await parseOpenSshPrivateKey(crlf)).comment, 'c');
+      const other = await openSshPrivateKey(generateKeyPairSync('ed25519').privateKey, { comment: 'other' });
+      assert.equal((await parseOpenSshPrivateKey(`# my key\n\n${good}\n${other}`)).comment, 'c');
+    });
+
+    it('RSA below 1024 bits: UNSUPPORTED_KEY to read, INVALID_ARGUMENT to write', async () => {
+      const small = generateKeyPairSync('rsa', { modulusLength: 512 });
+      const j = jwk(small.publicKey);
+      const mp = (b64: string | undefined): Buffer => {
+        const b = Buffer.from(b64 ?? '', 'base64url');
+        return str((b[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.of(0), b]) : b);
+      };
+      const blob = Buffer.concat([str('ssh-rsa'), mp(j.e), mp(j.n)]);
+      assert.throws(
+        () => parseOpenSshPublicKey(`ssh-rsa ${blob.toString('base64')}`),
+        (e: unknown) =>
+          e instanceof KeysmithError && e.code === 'UNSUPPORTED_KEY' && /512 bits/.test(e.message),
+      );
+      assert.equal(
+        (await expectError(() => openSshPublicKey(small.publicKey), 'INVALID_ARGUMENT')).field,
+        'key',
+      );
+      await expectError(() => openSshPrivateKey(small.privateKey), 'INVALID_ARGUMENT', /512 bits/);
+    });
+
     it('looksLikeOpenSshPublicKey: public lines of any type yes; PEM, JSON, prose no', () => {
       assert.ok(looksLikeOpenSshPublicKey(`\n  ${edPublicLine}  \n`));
       assert.ok(looksLikeOpenSshPublicKey('ssh-dss AAAAB3NzaC1kc3MAAACBAP'));
