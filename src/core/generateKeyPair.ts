@@ -1,6 +1,6 @@
-import { generateKeyPair as nodeGenerateKeyPair } from 'node:crypto';
+import { generateKeyPair as nodeGenerateKeyPair, type KeyObject } from 'node:crypto';
 import { KeysmithError, throwIfAborted } from './errors';
-import type { KeyPairFormat } from './keyFormats';
+import { passphraseOption, writeKey, type KeyPairFormat } from './keyFormats';
 import { optionalSignal, rejectUnknown, requireObject } from './options';
 
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
@@ -47,26 +47,28 @@ const NODE_CURVE: Record<EcCurve, string> = {
 };
 
 /**
- * Generates an RSA or EC key pair off the main thread (libuv's pool), so RSA-4096 never blocks
- * the extension host. The public key is SPKI PEM; the private key is PKCS#1 (`RSA PRIVATE KEY`)
- * or SEC1 (`EC PRIVATE KEY`) as the reference API returns, or PKCS#8 with `pkcs8: true`.
+ * Generates an RSA, EC or Ed25519 key pair off the main thread (libuv's pool), so RSA-4096 never
+ * blocks the extension host, and writes it in `format` (see KeyPairOutputOptions). The default is
+ * what the reference API returns: SPKI PEM public key, PKCS#1 (`RSA PRIVATE KEY`) or SEC1
+ * (`EC PRIVATE KEY`) private key; Ed25519 has only PKCS#8.
  *
  * Key generation cannot be interrupted once started; an aborted `signal` stops it from starting
- * and discards the result when it arrives.
+ * and discards the result when it arrives (an OpenSSH passphrase's bcrypt stops between rounds).
  *
  * @example await generateKeyPair({ algorithm: 'EC', curve: 'P-256' })
  */
 export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<GeneratedKeyPair> {
   const opts = requireObject(options, 'generateKeyPair');
-  const pkcs8 = opts.pkcs8 === undefined ? false : opts.pkcs8;
-  if (typeof pkcs8 !== 'boolean') {
-    throw new KeysmithError('INVALID_ARGUMENT', 'pkcs8 must be true or false.', 'pkcs8');
-  }
   const signal = optionalSignal(opts.signal);
+  const output = outputOptions(opts);
+  const common = ['algorithm', 'format', 'pkcs8', 'passphrase', 'comment', 'signal'];
 
+  let pair: { publicKey: KeyObject; privateKey: KeyObject };
+  let keySize: number | null = null;
+  let curve: EcCurve | null = null;
   if (opts.algorithm === 'RSA') {
-    rejectUnknown(opts, ['algorithm', 'key_size', 'pkcs8', 'signal'], 'algorithm RSA');
-    const keySize = opts.key_size === undefined ? 2048 : opts.key_size;
+    rejectUnknown(opts, [...common, 'key_size'], 'algorithm RSA');
+    keySize = opts.key_size === undefined ? 2048 : (opts.key_size as number);
     if (!(RSA_KEY_SIZES as readonly unknown[]).includes(keySize)) {
       throw new KeysmithError(
         'INVALID_KEY_SIZE',
@@ -75,58 +77,96 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
       );
     }
     throwIfAborted(signal);
-    const [publicKey, privateKey] = await generatePem('rsa', {
-      modulusLength: keySize as number,
-      publicExponent: 0x10001,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: pkcs8 ? 'pkcs8' : 'pkcs1', format: 'pem' },
-    });
-    throwIfAborted(signal);
-    return {
-      public_key: publicKey,
-      private_key: privateKey,
-      algorithm: 'RSA',
-      key_size: keySize as number,
-      curve: null,
-    };
-  }
-
-  if (opts.algorithm === 'EC') {
-    rejectUnknown(opts, ['algorithm', 'curve', 'pkcs8', 'signal'], 'algorithm EC');
-    const curve = opts.curve === undefined ? 'P-256' : opts.curve;
-    if (typeof curve !== 'string' || !(EC_CURVES as readonly string[]).includes(curve)) {
+    pair = await generate('rsa', { modulusLength: keySize, publicExponent: 0x10001 });
+  } else if (opts.algorithm === 'EC') {
+    rejectUnknown(opts, [...common, 'curve'], 'algorithm EC');
+    const chosen = opts.curve === undefined ? 'P-256' : opts.curve;
+    if (typeof chosen !== 'string' || !(EC_CURVES as readonly string[]).includes(chosen)) {
       throw new KeysmithError('INVALID_CURVE', `curve must be one of ${EC_CURVES.join(', ')}.`, 'curve');
     }
+    curve = chosen as EcCurve;
     throwIfAborted(signal);
-    const [publicKey, privateKey] = await generatePem('ec', {
-      namedCurve: NODE_CURVE[curve as EcCurve],
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: pkcs8 ? 'pkcs8' : 'sec1', format: 'pem' },
-    });
+    pair = await generate('ec', { namedCurve: NODE_CURVE[curve] });
+  } else if (opts.algorithm === 'Ed25519') {
+    rejectUnknown(opts, common, 'algorithm Ed25519');
     throwIfAborted(signal);
-    return {
-      public_key: publicKey,
-      private_key: privateKey,
-      algorithm: 'EC',
-      key_size: null,
-      curve: curve as EcCurve,
-    };
+    pair = await generate('ed25519', {});
+  } else {
+    throw new KeysmithError('INVALID_ALGORITHM', 'algorithm must be RSA, EC or Ed25519.', 'algorithm');
   }
-
-  throw new KeysmithError('INVALID_ALGORITHM', 'algorithm must be RSA or EC.', 'algorithm');
+  throwIfAborted(signal);
+  const write = { passphrase: output.passphrase, comment: output.comment, signal };
+  const privateKey = await writeKey(pair.privateKey, output.format, write);
+  const publicKey = await writeKey(pair.publicKey, output.format, { comment: output.comment });
+  throwIfAborted(signal);
+  return {
+    public_key: publicKey,
+    private_key: privateKey,
+    algorithm: opts.algorithm,
+    key_size: keySize,
+    curve,
+  };
 }
 
-function generatePem(type: 'rsa' | 'ec', options: object): Promise<[string, string]> {
+function outputOptions(opts: Record<string, unknown>): {
+  format: KeyPairFormat;
+  passphrase: string | undefined;
+  comment: string | undefined;
+} {
+  const pkcs8 = opts.pkcs8 === undefined ? false : opts.pkcs8;
+  if (typeof pkcs8 !== 'boolean') {
+    throw new KeysmithError('INVALID_ARGUMENT', 'pkcs8 must be true or false.', 'pkcs8');
+  }
+  const formats: readonly unknown[] = ['pem', 'pkcs8', 'openssh', 'jwk'];
+  if (opts.format !== undefined && !formats.includes(opts.format)) {
+    throw new KeysmithError('INVALID_ARGUMENT', 'format must be one of pem, pkcs8, openssh, jwk.', 'format');
+  }
+  if (pkcs8 && opts.format !== undefined && opts.format !== 'pkcs8') {
+    throw new KeysmithError(
+      'INVALID_ARGUMENT',
+      `pkcs8: true and format "${opts.format}" disagree.`,
+      'format',
+    );
+  }
+  const format = (opts.format ?? (pkcs8 ? 'pkcs8' : 'pem')) as KeyPairFormat;
+  const passphrase = passphraseOption(opts.passphrase, 'passphrase');
+  if (passphrase !== undefined && format === 'jwk') {
+    throw new KeysmithError(
+      'INVALID_ARGUMENT',
+      'A JWK cannot be protected by a passphrase: choose pem, pkcs8 or openssh for that.',
+      'passphrase',
+    );
+  }
+  let comment: string | undefined;
+  if (opts.comment !== undefined && opts.comment !== '') {
+    if (typeof opts.comment !== 'string') {
+      throw new KeysmithError('INVALID_ARGUMENT', 'comment must be a string.', 'comment');
+    }
+    if (format !== 'openssh') {
+      throw new KeysmithError('INVALID_ARGUMENT', 'A comment belongs only to an OpenSSH key.', 'comment');
+    }
+    if (/[\r\n]/.test(opts.comment)) {
+      throw new KeysmithError('INVALID_ARGUMENT', 'comment must be one line.', 'comment');
+    }
+    comment = opts.comment;
+  }
+  return { format, passphrase, comment };
+}
+
+function generate(
+  type: 'rsa' | 'ec' | 'ed25519',
+  options: object,
+): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
   return new Promise((resolve, reject) => {
     // The overloads of generateKeyPair are keyed on literal types; the options are built above.
     (
       nodeGenerateKeyPair as (
         t: string,
         o: object,
-        cb: (e: Error | null, pub: string, priv: string) => void,
+        cb: (e: Error | null, pub: KeyObject, priv: KeyObject) => void,
       ) => void
     )(type, options, (error, publicKey, privateKey) =>
-      error ? reject(error) : resolve([publicKey, privateKey]),
+      error ? reject(error) : resolve({ publicKey, privateKey }),
     );
   });
 }
