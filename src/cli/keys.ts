@@ -158,8 +158,11 @@ async function readKeyText(positionals: string[], command: string): Promise<{ te
  */
 function keyError(error: unknown, command: string, name: string, passphraseFlag: string): unknown {
   if (!isKeysmithError(error)) return error;
-  const hint = error.code === 'PASSPHRASE_REQUIRED' ? ` (give --${passphraseFlag} VAR)` : '';
-  return new CliError(`${command}: ${name}: ${error.message}${hint}`);
+  const message =
+    error.code === 'PASSPHRASE_REQUIRED'
+      ? `${error.message.replace(/\.$/, '')} (with --${passphraseFlag} VAR)`
+      : error.message;
+  return new CliError(`${command}: ${name}: ${message}`);
 }
 
 /** The JSON of `inspect --json`: the fields the issue names, in its order. */

@@ -180,7 +180,10 @@ describe('CLI', function () {
     });
     it('bad algorithm, size and curve are usage errors', () => {
       assertUsageError(cli(['generate-keypair']), /--algorithm must be RSA, EC or Ed25519/);
-      assertUsageError(cli(['generate-keypair', '--algorithm', 'DSA']), /--algorithm must be RSA, EC or Ed25519/);
+      assertUsageError(
+        cli(['generate-keypair', '--algorithm', 'DSA']),
+        /--algorithm must be RSA, EC or Ed25519/,
+      );
       assertUsageError(
         cli(['generate-keypair', '--algorithm', 'RSA', '--key-size', '1024']),
         /key_size must be one of 2048/,
