@@ -234,7 +234,7 @@ describe('generateKeyPair', function () {
     });
 
     it('missing or unknown algorithm → INVALID_ALGORITHM', async () => {
-      for (const algorithm of [undefined, null, '', 'rsa', 'ec', 'DSA', 'ECDSA', 'Ed25519', 'RSA-PSS', 1]) {
+      for (const algorithm of [undefined, null, '', 'rsa', 'ec', 'DSA', 'ECDSA', 'ed25519', 'RSA-PSS', 1]) {
         await expectRejection(() => generate({ algorithm }), 'INVALID_ALGORITHM', 'algorithm');
       }
     });
