@@ -1,6 +1,6 @@
 import { generateKeyPair as nodeGenerateKeyPair, type KeyObject } from 'node:crypto';
 import { KeysmithError, throwIfAborted } from './errors';
-import { optionalComment, optionalPassphrase, writeKeyText, type KeyPairFormat } from './keyFormats';
+import { optionalComment, passphraseOption, writeKeyText, type KeyPairFormat } from './keyFormats';
 import { optionalSignal, rejectUnknown, requireObject } from './options';
 
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
@@ -149,7 +149,7 @@ function outputOptions(opts: Record<string, unknown>): OutputOptions {
     );
   }
   if (pkcs8 === true) format = 'pkcs8';
-  const passphrase = optionalPassphrase(opts.passphrase, 'passphrase');
+  const passphrase = passphraseOption(opts.passphrase, 'passphrase', 'protect');
   if (passphrase !== undefined && format === 'jwk') {
     throw new KeysmithError(
       'INVALID_ARGUMENT',

@@ -110,7 +110,7 @@ export async function readKey(text: string, options?: ReadKeyOptions): Promise<R
   }
   const opts = options === undefined ? {} : requireObject(options, 'readKey');
   rejectUnknown(opts, ['passphrase', 'signal'], 'reading a key');
-  const passphrase = optionalPassphrase(opts.passphrase, 'passphrase');
+  const passphrase = passphraseOption(opts.passphrase, 'passphrase');
   const signal = optionalSignal(opts.signal);
   throwIfAborted(signal);
   const read = await readAnyKey(text, passphrase, signal);
@@ -137,7 +137,7 @@ export interface ConvertKeyOptions {
   signal?: AbortSignal;
 }
 
-const KEY_FORMATS: readonly KeyFormat[] = ['pem', 'pkcs8', 'openssh', 'jwk', 'jwks'];
+export const KEY_FORMATS: readonly KeyFormat[] = ['pem', 'pkcs8', 'openssh', 'jwk', 'jwks'];
 
 /**
  * Writes the key of `text` in another format. Private in, private out unless `public`; a JWKS
@@ -158,7 +158,7 @@ export async function convertKey(text: string, options: ConvertKeyOptions): Prom
   if (opts.public !== undefined && typeof opts.public !== 'boolean') {
     throw new KeysmithError('INVALID_ARGUMENT', 'public must be true or false.', 'public');
   }
-  const toPassphrase = optionalPassphrase(opts.toPassphrase, 'toPassphrase');
+  const toPassphrase = passphraseOption(opts.toPassphrase, 'toPassphrase', 'protect');
   if (toPassphrase !== undefined && (format === 'jwk' || format === 'jwks')) {
     throw new KeysmithError(
       'INVALID_ARGUMENT',
@@ -178,7 +178,7 @@ export async function convertKey(text: string, options: ConvertKeyOptions): Prom
   });
   if (format === 'jwks') {
     const keys = (Array.isArray(read) ? read : [read]).map((r) => publicJwkOf(r.key));
-    return `${JSON.stringify({ keys }, null, 2)}\n`;
+    return jwkText({ keys });
   }
   let one: ReadKey;
   if (Array.isArray(read)) {
@@ -232,13 +232,27 @@ export function publicJwkOf(key: KeyObject): Jwk {
 // ---------------------------------------------------------------------------------------------
 // Internals shared with generateKeyPair (not part of the package's exports).
 
-/** A passphrase option: undefined, or a non-empty string returned in its NFC form. */
-export function optionalPassphrase(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
+/**
+ * A passphrase option, returned in its NFC form. `purpose` 'open' (the passphrase of a key being
+ * read): '' is no passphrase, as `ssh-keygen -P ''` means. 'protect' (the passphrase a key is
+ * written with): '' is refused, so an empty field never silently gives an unprotected key.
+ */
+export function passphraseOption(
+  value: unknown,
+  field: string,
+  purpose: 'open' | 'protect' = 'open',
+): string | undefined {
+  if (value === undefined || (value === '' && purpose === 'open')) return undefined;
   if (typeof value !== 'string') {
     throw new KeysmithError('INVALID_ARGUMENT', `${field} must be a string.`, field);
   }
-  if (value.length === 0) throw new KeysmithError('INVALID_ARGUMENT', `${field} must not be empty.`, field);
+  if (value.length === 0) {
+    throw new KeysmithError(
+      'INVALID_ARGUMENT',
+      `${field} must not be empty (leave it out for a key without a passphrase).`,
+      field,
+    );
+  }
   if (value.length > MAX_PASSWORD_LENGTH) {
     throw new KeysmithError(
       'INVALID_ARGUMENT',
@@ -273,7 +287,7 @@ export function optionalComment(value: unknown, format: KeyFormat): string | und
 export interface WriteKeyOptions {
   /** Write the public half. */
   public?: boolean;
-  /** Already checked and NFC-normalised ({@link optionalPassphrase}); refused for jwk/jwks. */
+  /** Already checked and NFC-normalised ({@link passphraseOption}); refused for jwk/jwks. */
   passphrase?: string;
   comment?: string;
   signal?: AbortSignal;
@@ -291,9 +305,9 @@ export async function writeKeyText(
   const { passphrase } = options;
   switch (format) {
     case 'jwks':
-      return `${JSON.stringify({ keys: [publicJwkOf(publicKey)] }, null, 2)}\n`;
+      return jwkText({ keys: [publicJwkOf(publicKey)] });
     case 'jwk':
-      return `${JSON.stringify(asPublic ? publicJwkOf(publicKey) : privateJwkOf(key), null, 2)}\n`;
+      return jwkText(asPublic ? publicJwkOf(publicKey) : privateJwkOf(key));
     case 'openssh':
       if (asPublic) return openSshPublicKey(publicKey, options.comment);
       return openSshPrivateKey(key, {
@@ -328,6 +342,20 @@ export function privateJwkOf(key: KeyObject): Jwk {
     if (value !== undefined) jwk[name] = value;
   }
   return { ...(jwk as unknown as Jwk), kid: pub.kid!, alg: pub.alg!, use: 'sig' };
+}
+
+/** Pretty JSON (2 spaces) with a trailing newline: how JWKs and JWKS documents are written. */
+export function jwkText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** {@link writeKeyText} for a key written as it is: a private key private, a public key public. */
+export function writeKey(
+  key: KeyObject,
+  format: KeyPairFormat,
+  options: { passphrase?: string; comment?: string; signal?: AbortSignal } = {},
+): Promise<string> {
+  return writeKeyText(key, format, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,7 +545,7 @@ async function readAnyKey(
   }
   throw new KeysmithError(
     'MALFORMED_KEY',
-    'Not a key: expected a PEM block (-----BEGIN …-----), an OpenSSH public key line (ssh-ed25519 AAAA…), or a JWK or JWKS (JSON).',
+    'This is not a key: expected a PEM block (-----BEGIN …-----), an OpenSSH public key line (ssh-ed25519 AAAA…), or a JWK or JWKS (JSON).',
   );
 }
 
