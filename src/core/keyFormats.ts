@@ -20,7 +20,15 @@
  *   `to: 'openssh'` for a key without an SSH form.
  * Passphrases are NFC-normalised (as passwords are) and must be non-empty strings.
  */
-import { createHash, createPrivateKey, createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  KeyObject,
+  sign,
+  verify,
+  type JsonWebKey,
+} from 'node:crypto';
 import { encodeUtf8Strict } from './encoding';
 import { KeysmithError, throwIfAborted } from './errors';
 import type { EcCurve } from './generateKeyPair';
@@ -226,7 +234,18 @@ export function fingerprintsOf(key: KeyObject): Fingerprints {
 export function publicJwkOf(key: KeyObject): Jwk {
   const publicKey = publicHalf(key);
   const members = requiredMembers(publicKey);
-  return { ...members, kid: thumbprintOfMembers(members), alg: jwsAlgorithm(publicKey), use: 'sig' };
+  // Written kty first, then the key's members in RFC 7518's order; kid hashes them as RFC 7638 says.
+  const { kty, crv, n, e, x, y } = members;
+  return {
+    kty,
+    ...(crv !== undefined ? { crv } : {}),
+    ...(n !== undefined ? { n, e: e! } : {}),
+    ...(x !== undefined ? { x } : {}),
+    ...(y !== undefined ? { y } : {}),
+    kid: thumbprintOfMembers(members),
+    alg: jwsAlgorithm(publicKey),
+    use: 'sig',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -871,26 +890,31 @@ function readJwk(value: unknown, where: string): ReadKey {
     throw fail(`its members do not form a valid ${kty === 'OKP' ? 'Ed25519' : kty} key.`);
   }
   if (isPrivate) {
-    // node does not check that d belongs to the public members given beside it: a JWK whose
-    // public part differs from its private key would sign with one key and publish another.
-    const derived = createPublicKey(key).export({ format: 'jwk' }) as Record<string, string>;
-    const names = kty === 'RSA' ? ['n', 'e'] : kty === 'EC' ? ['x', 'y'] : ['x'];
-    for (const name of names) {
-      if (!sameNumber(derived[name]!, picked[name]!)) {
-        throw fail(`the private key ("d") does not belong to the public member "${name}".`, name);
-      }
+    // node does not check that d belongs to the public members given beside it (it keeps the
+    // point or modulus as given): a JWK like that would sign with one key and publish another.
+    // A signature made with the private members must verify with the public ones alone.
+    const publicNames = kty === 'RSA' ? ['n', 'e'] : kty === 'EC' ? ['crv', 'x', 'y'] : ['crv', 'x'];
+    const publicMembers: Record<string, string> = { kty };
+    for (const name of publicNames) publicMembers[name] = picked[name]!;
+    const probe = Buffer.from('keysmith: does d belong to this public key?');
+    const hash = kty === 'OKP' ? null : 'sha256';
+    let belongs: boolean;
+    try {
+      const publicKey = createPublicKey({ key: publicMembers as JsonWebKey, format: 'jwk' });
+      belongs = verify(hash, probe, publicKey, sign(hash, probe, key));
+    } catch {
+      belongs = false;
+    }
+    if (!belongs) {
+      const names = publicNames
+        .filter((n) => n !== 'crv')
+        .map((n) => `"${n}"`)
+        .join(' and ');
+      throw fail(
+        `the private members ("d"${kty === 'RSA' ? ', "p", "q", ...' : ''}) do not belong to the public ${names}.`,
+        'd',
+      );
     }
   }
   return { key, info: infoOf(key, 'jwk', false) };
-}
-
-/** Equal as unsigned big-endian numbers (a leading zero byte does not make them differ). */
-function sameNumber(a: string, b: string): boolean {
-  const strip = (s: string) => {
-    const bytes = Buffer.from(s, 'base64url');
-    let i = 0;
-    while (i < bytes.length - 1 && bytes[i] === 0) i++;
-    return bytes.subarray(i);
-  };
-  return strip(a).equals(strip(b));
 }
