@@ -658,6 +658,23 @@ describe('key formats: every input kind, conversions and errors', function () {
         const error = await rejection(() => readKey(text), 'UNSUPPORTED_KEY');
         assert.match(error.message, name);
       }
+      // An algorithm OpenSSL has no decoder for: named by its OID, not called damaged (OpenSSL 3
+      // says "unsupported" for both), in PKCS#8 and in SPKI.
+      for (const [type, pem] of [
+        ['pkcs8', ed.private_key],
+        ['spki', ed.public_key],
+      ] as const) {
+        const der = (type === 'pkcs8' ? createPrivateKey(pem) : createPublicKey(pem)).export({
+          type,
+          format: 'der',
+        });
+        const at = der.indexOf(Buffer.from([0x06, 0x03, 0x2b, 0x65, 0x70]));
+        assert.ok(at > 0);
+        der[at + 4] = 0x7f; // 1.3.101.112 (Ed25519) → 1.3.101.127
+        const label = type === 'pkcs8' ? 'PRIVATE KEY' : 'PUBLIC KEY';
+        const text = `-----BEGIN ${label}-----\n${der.toString('base64')}\n-----END ${label}-----\n`;
+        assert.match((await rejection(() => readKey(text), 'UNSUPPORTED_KEY')).message, /OID 1\.3\.101\.127/);
+      }
       await rejection(
         () => readKey('---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n---- END SSH2 PUBLIC KEY ----'),
         'UNSUPPORTED_KEY',
