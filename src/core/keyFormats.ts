@@ -773,6 +773,7 @@ function passphraseRequired(): KeysmithError {
   return new KeysmithError(
     'PASSPHRASE_REQUIRED',
     'The key is passphrase-protected: a passphrase is needed to read it.',
+    'passphrase',
   );
 }
 
@@ -790,7 +791,7 @@ function openEncrypted(open: () => KeyObject): KeyObject {
       // Seen only when OpenSSL lacks the cipher or PRF named in the key; the passphrase is not at fault.
       if (/cipher|algorithm/i.test(message)) throw unsupported('The encryption scheme of this key');
     }
-    throw new KeysmithError('WRONG_PASSPHRASE', 'The passphrase does not open this key.');
+    throw new KeysmithError('WRONG_PASSPHRASE', 'The passphrase does not open this key.', 'passphrase');
   }
 }
 
