@@ -1,7 +1,9 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
+import type { KeyPairFormat } from '../core/keyFormats';
 import {
   existingPaths,
+  keyPairPathsFromPrefix,
   writeKeyPairFiles as writeKeyPairFilesSafely,
   writeFileAtomically,
 } from '../node/keyPairFiles';
@@ -201,16 +203,19 @@ export async function writeOutput(output: Output, data: string | Uint8Array, com
 }
 
 /**
- * Writes `<prefix>_private.pem` (mode 0600) and `<prefix>_public.pem` with the extension's own
- * writer (src/node/keyPairFiles.ts): never overwriting, each file complete under a temporary name
- * before it is linked into place, the first removed again if the second fails.
+ * Writes the private key (mode 0600) and the public key under the format's names — pem/pkcs8:
+ * `<prefix>_private.pem`, `<prefix>_public.pem`; openssh: `<prefix>`, `<prefix>.pub`; jwk:
+ * `<prefix>_private.jwk.json`, `<prefix>_public.jwks.json` — with the extension's own writer
+ * (src/node/keyPairFiles.ts): never overwriting, each file complete under a temporary name before
+ * it is linked into place, the first removed again if the second fails.
  */
 export async function writeKeyPairFiles(
   prefix: string,
   privatePem: string,
   publicPem: string,
+  format: KeyPairFormat = 'pem',
 ): Promise<{ privatePath: string; publicPath: string }> {
-  const paths = { privatePath: `${prefix}_private.pem`, publicPath: `${prefix}_public.pem` };
+  const paths = keyPairPathsFromPrefix(prefix, format);
   let outcome;
   try {
     outcome = await writeKeyPairFilesSafely({ ...paths, privatePem, publicPem, overwrite: false });

@@ -18,14 +18,12 @@ import {
   encrypt,
   envelopeWarnings,
   generateKey,
-  generateKeyPair,
   isKeysmithError,
   KEY_TYPES,
   limits,
   serializeEnvelope,
   type Envelope,
   type GenerateKeyOptions,
-  type GenerateKeyPairOptions,
   type KeyType,
 } from '../core';
 import { decryptReadEnvelope } from '../core/decrypt';
@@ -33,6 +31,7 @@ import { decodeUtf8Strict } from '../core/encoding';
 import { readEnvelope } from '../core/envelope';
 import { CliError, IoError } from './cliError';
 import { parseInteger, readSecretFromEnv, secretOf, type Values } from './options';
+import { runConvert, runGenerateKeyPair, runInspect } from './keys';
 import { runRekey } from './rekey';
 import { runRender } from './render';
 import { runRun } from './run';
@@ -41,7 +40,6 @@ import {
   inputName,
   quietStdoutErrors,
   readInput,
-  writeKeyPairFiles,
   writeOutput,
   writeStdout,
   type Input,
@@ -53,7 +51,9 @@ const HELP: Record<string, string> = {
 
 Commands:
   generate-key       print an API key, UUID v4, nanoid or hex secret
-  generate-keypair   create an RSA or EC key pair as PEM
+  generate-keypair   create an RSA, EC or Ed25519 key pair: PEM, PKCS#8, OpenSSH or JWK
+  inspect            what a key is (PEM, OpenSSH, JWK, JWKS): kind, algorithm, size, fingerprints
+  convert            a key in another format (pem, pkcs8, openssh, jwk, jwks), or its public half
   encrypt            any bytes (stdin or --in) -> AES-256-GCM envelope (JSON) on stdout or --out
   decrypt            envelope (stdin or --in) -> the plaintext's exact bytes on stdout or --out
   render             a file (.env, JSON, YAML, text) with every envelope replaced by its plaintext
@@ -61,8 +61,8 @@ Commands:
   rekey              re-encrypt every envelope of files under a new key or password
 
 Run 'keysmith <command> --help' for a command's options.
-Exit codes: 0 ok, 1 could not decrypt (nothing on stdout), 2 usage error or malformed input,
-            3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file);
+Exit codes: 0 ok, 1 could not decrypt (nothing on stdout), 2 usage error, malformed input, or a
+            key's passphrase wrong or missing, 3 I/O error (EPIPE, ENOSPC, EACCES, a folder as input, a missing file);
             run: its command's exit code.
 Errors are one line on stderr; for 3 it names the file or stream, for an envelope its file and line.`,
   'generate-key': `Usage: keysmith generate-key [--type api-key|uuid-v4|nanoid|secret] [--prefix P] [--length N] [--json]
@@ -74,16 +74,60 @@ Errors are one line on stderr; for 3 it names the file or stream, for an envelop
   --prefix   api-key prefix (default sk)
   --length   nanoid: 2-256 characters; secret: 8-1024 hex characters
   --json     print {"key","type","entropy_bits"} as the reference API returns`,
-  'generate-keypair': `Usage: keysmith generate-keypair --algorithm RSA|EC [--key-size N] [--curve P-256|P-384|P-521]
-                                [--pkcs8] [--out PATH_PREFIX] [--json]
+  'generate-keypair': `Usage: keysmith generate-keypair --algorithm RSA|EC|Ed25519 [--key-size N] [--curve P-256|P-384|P-521]
+                                [--format pem|pkcs8|openssh|jwk] [--passphrase-env VAR] [--comment TEXT]
+                                [--out PATH_PREFIX] [--json]
 
-  --algorithm  RSA or EC
-  --key-size   RSA: 2048 (default), 3072 or 4096
-  --curve      EC: P-256 (default), P-384 or P-521
-  --pkcs8      private key as PKCS#8 (BEGIN PRIVATE KEY) instead of PKCS#1 / SEC1
-  --out P      write P_private.pem (mode 0600) and P_public.pem; never overwrites
-  --json       print the reference API's response object; with --out, the file paths
-               instead of the private key`,
+  --algorithm          RSA, EC or Ed25519
+  --key-size           RSA: 2048 (default), 3072 or 4096
+  --curve              EC: P-256 (default), P-384 or P-521
+  --format             pem (default): PKCS#1 / SEC1 private key (Ed25519: PKCS#8), SPKI public key
+                       pkcs8: the private key as PKCS#8 (BEGIN PRIVATE KEY)
+                       openssh: BEGIN OPENSSH PRIVATE KEY and the one-line public key
+                       (ssh-ed25519 / ecdsa-sha2-nistp256 / ssh-rsa AAAA... comment)
+                       jwk: the private JWK and the public JWK (kid = RFC 7638 thumbprint, alg, use)
+  --pkcs8              the same as --format pkcs8
+  --passphrase-env VAR protect the private key with the passphrase in the environment variable VAR:
+                       pem/pkcs8 -> encrypted PKCS#8 (BEGIN ENCRYPTED PRIVATE KEY, AES-256-CBC),
+                       openssh -> as ssh-keygen does (bcrypt KDF, aes256-ctr); not with jwk
+  --comment TEXT       the OpenSSH key's comment (e.g. you@host); --format openssh only
+  --out P              write the files, never overwriting one, the private key with mode 0600:
+                       pem, pkcs8: P_private.pem and P_public.pem
+                       openssh:    P and P.pub (as ssh-keygen names them: --out ~/.ssh/id_ed25519)
+                       jwk:        P_private.jwk.json and P_public.jwks.json (a JWKS document)
+                       and print their paths
+  --json               print the reference API's response object with fingerprints
+                       {sha256, ssh, jwk_thumbprint} and public_jwk; with --out, the file paths
+                       (private_key_path, public_key_path) instead of the private key
+  Without --out, prints the private key, then the public key.
+  Exit codes: 0 ok, 2 usage error (a file in the way, a missing passphrase variable), 3 I/O error.`,
+  inspect: `Usage: keysmith inspect [FILE] [--passphrase-env VAR] [--json]
+
+  Tells what the key in FILE (stdin when FILE is absent or -) is: PEM of every kind (PKCS#1, SEC1,
+  PKCS#8, encrypted PKCS#8, SPKI), an OpenSSH public line or private key, a JWK or a JWKS.
+  Prints its kind (public or private), algorithm, key size or curve, format, whether it is
+  encrypted, its fingerprints (SHA-256 of the SPKI DER in hex; OpenSSH's SHA256:..., as
+  ssh-keygen -l prints it; the RFC 7638 JWK thumbprint) and its OpenSSH comment.
+  --passphrase-env VAR the environment variable holding the passphrase of an encrypted private key
+  --json               print {kind, algorithm, key_size, curve, encrypted, fingerprints}
+                       (an array of them for a JWKS)
+  Exit codes: 0 ok, 2 malformed or unsupported key, passphrase wrong or missing, 3 I/O error.`,
+  convert: `Usage: keysmith convert [FILE] --to pem|pkcs8|openssh|jwk|jwks [--public]
+                        [--passphrase-env VAR] [--to-passphrase-env VAR] [--comment TEXT]
+
+  Prints the key in FILE (stdin when FILE is absent or -; any format inspect reads) in another
+  format. A private key stays private unless --public.
+  --to                 pem: PKCS#1 / SEC1 private (Ed25519: PKCS#8), SPKI public
+                       pkcs8: PKCS#8 private; openssh: OpenSSH private key or public line;
+                       jwk: one JWK; jwks: a JWKS document {"keys": [...]}
+  --public             write the key's public half
+  --passphrase-env VAR the environment variable holding the passphrase that opens FILE
+  --to-passphrase-env VAR
+                       protect the output private key with this variable's passphrase:
+                       pem/pkcs8 -> encrypted PKCS#8, openssh -> bcrypt + aes256-ctr; not jwk/jwks
+  --comment TEXT       the OpenSSH comment of the output (default: FILE's own); --to openssh only
+  Exit codes: 0 ok, 2 usage error, malformed or unsupported key, passphrase wrong or missing,
+  3 I/O error.`,
   encrypt: `Usage: keysmith encrypt (--key-env VAR | --password-env VAR) [--iterations N] [--pretty]
                         [--in FILE] [--out FILE [--force]] [--allow-empty]
 
@@ -191,11 +235,30 @@ const COMMANDS: Record<string, CommandSpec> = {
       algorithm: { type: 'string' },
       'key-size': { type: 'string' },
       curve: { type: 'string' },
+      format: { type: 'string' },
       pkcs8: { type: 'boolean' },
+      'passphrase-env': { type: 'string' },
+      comment: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
     },
     run: runGenerateKeyPair,
+  },
+  inspect: {
+    options: { 'passphrase-env': { type: 'string' }, json: { type: 'boolean' } },
+    positionals: 'files',
+    run: runInspect,
+  },
+  convert: {
+    options: {
+      to: { type: 'string' },
+      public: { type: 'boolean' },
+      'passphrase-env': { type: 'string' },
+      'to-passphrase-env': { type: 'string' },
+      comment: { type: 'string' },
+    },
+    positionals: 'files',
+    run: runConvert,
   },
   encrypt: {
     options: {
@@ -321,41 +384,6 @@ async function runGenerateKey(values: Values): Promise<void> {
   if (values.length !== undefined) options.length = parseInteger(values.length as string, '--length');
   const result = generateKey(options);
   await writeStdout(values.json ? `${JSON.stringify(result)}\n` : `${result.key}\n`);
-}
-
-async function runGenerateKeyPair(values: Values): Promise<void> {
-  const algorithm = values.algorithm;
-  let options: GenerateKeyPairOptions;
-  if (algorithm === 'RSA') {
-    if (values.curve !== undefined)
-      throw new CliError('generate-keypair: --curve applies only to --algorithm EC');
-    options = { algorithm, pkcs8: values.pkcs8 === true };
-    if (values['key-size'] !== undefined) {
-      options.key_size = parseInteger(values['key-size'] as string, '--key-size') as never;
-    }
-  } else if (algorithm === 'EC') {
-    if (values['key-size'] !== undefined)
-      throw new CliError('generate-keypair: --key-size applies only to --algorithm RSA');
-    options = { algorithm, pkcs8: values.pkcs8 === true };
-    if (values.curve !== undefined) options.curve = values.curve as never;
-  } else {
-    throw new CliError('generate-keypair: --algorithm must be RSA or EC');
-  }
-  const pair = await generateKeyPair(options);
-  const out = values.out as string | undefined;
-  if (out === undefined) {
-    await writeStdout(values.json ? `${JSON.stringify(pair)}\n` : `${pair.private_key}${pair.public_key}`);
-    return;
-  }
-  const paths = await writeKeyPairFiles(out, pair.private_key, pair.public_key);
-  if (values.json) {
-    const { private_key: _privateKey, ...rest } = pair;
-    await writeStdout(
-      `${JSON.stringify({ ...rest, private_key_path: paths.privatePath, public_key_path: paths.publicPath })}\n`,
-    );
-  } else {
-    await writeStdout(`${paths.privatePath}\n${paths.publicPath}\n`);
-  }
 }
 
 async function runEncrypt(values: Values): Promise<void> {

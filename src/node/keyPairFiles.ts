@@ -13,9 +13,10 @@
  *   sees half a key, and the private key is 0600 from the moment its temporary file exists.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { limits } from '../core';
+import type { KeyPairFormat } from '../core/keyFormats';
 
 /** Key file names follow the stored-key name rule: 1 to 64 of A–Z a–z 0–9 . _ - */
 export const KEY_NAME_PATTERN = limits.KID_PATTERN;
@@ -34,12 +35,30 @@ export function isValidKeyName(name: string): boolean {
   return KEY_NAME_PATTERN.test(name) && !/^\.+$/.test(name);
 }
 
-/** `<folder>/<name>_private.pem` and `<folder>/<name>_public.pem`. */
-export function keyPairPaths(folder: string, name: string): KeyPairPaths {
-  return {
-    privatePath: path.join(folder, name + PRIVATE_SUFFIX),
-    publicPath: path.join(folder, name + PUBLIC_SUFFIX),
-  };
+/**
+ * What each format's two files are called after the name (or `--out` prefix): PEM as before;
+ * OpenSSH as ssh-keygen names them (`id_ed25519`, `id_ed25519.pub`); JWK a private JWK and a JWKS
+ * document holding the public JWK (what a JWT issuer publishes).
+ */
+export const KEY_PAIR_SUFFIXES: Readonly<Record<KeyPairFormat, { private: string; public: string }>> = {
+  pem: { private: PRIVATE_SUFFIX, public: PUBLIC_SUFFIX },
+  pkcs8: { private: PRIVATE_SUFFIX, public: PUBLIC_SUFFIX },
+  openssh: { private: '', public: '.pub' },
+  jwk: { private: '_private.jwk.json', public: '_public.jwks.json' },
+};
+
+/**
+ * `<folder>/<name>_private.pem` and `<folder>/<name>_public.pem` (pem, pkcs8); `<name>` and
+ * `<name>.pub` (openssh); `<name>_private.jwk.json` and `<name>_public.jwks.json` (jwk).
+ */
+export function keyPairPaths(folder: string, name: string, format: KeyPairFormat = 'pem'): KeyPairPaths {
+  return keyPairPathsFromPrefix(path.join(folder, name), format);
+}
+
+/** The same names after a path prefix as it is (`keysmith generate-keypair --out PREFIX`). */
+export function keyPairPathsFromPrefix(prefix: string, format: KeyPairFormat = 'pem'): KeyPairPaths {
+  const suffixes = KEY_PAIR_SUFFIXES[format];
+  return { privatePath: prefix + suffixes.private, publicPath: prefix + suffixes.public };
 }
 
 /**
@@ -138,12 +157,11 @@ export async function writeKeyPairFiles(files: KeyPairFilesContent): Promise<Wri
   }
   const temporary: string[] = [];
   try {
-    const privateTemp = await writeTemporary(files.privatePath, files.privatePem, PRIVATE_KEY_MODE);
-    temporary.push(privateTemp);
     // umask can only remove bits, but a umask of e.g. 0o277 would leave the owner unable to
-    // write: set exactly 0600.
-    await fs.chmod(privateTemp, PRIVATE_KEY_MODE);
-    const publicTemp = await writeTemporary(files.publicPath, files.publicPem, 0o666);
+    // write: set exactly 0600 (through the open handle, before a byte of the key is written).
+    const privateTemp = await writeTemporary(files.privatePath, files.privatePem, PRIVATE_KEY_MODE, true);
+    temporary.push(privateTemp);
+    const publicTemp = await writeTemporary(files.publicPath, files.publicPem, 0o666, false);
     temporary.push(publicTemp);
 
     const first = await place(privateTemp, files.privatePath, files.overwrite);
@@ -176,6 +194,26 @@ function temporaryName(finalPath: string, kind: 'tmp' | 'old'): string {
 }
 
 /**
+ * .gitignore patterns (relative to the file's folder, anchored with a leading `/`) matching every
+ * temporary name the writer may give `finalPath` while it writes or replaces it:
+ * `.<name>.<12 hex>.tmp` and `.<name>.<12 hex>.old`. Glob characters in the name are escaped.
+ * E.g. `temporaryFilePatterns('/ws/keys/deploy_private.pem')` →
+ * `['/.deploy_private.pem.*.tmp', '/.deploy_private.pem.*.old']`.
+ */
+export function temporaryFilePatterns(finalPath: string): string[] {
+  const name = path.basename(finalPath).replace(/[\\*?[\]!#]/g, (c) => `\\${c}`);
+  return (['tmp', 'old'] as const).map((kind) => `/.${name}.*.${kind}`);
+}
+
+/** Whether `fileName` (a base name) is one of the writer's temporary names for `finalPath`. */
+export function isTemporaryFileOf(finalPath: string, fileName: string): boolean {
+  const name = path.basename(finalPath);
+  return (
+    fileName.startsWith(`.${name}.`) && /^\.[0-9a-f]{12}\.(tmp|old)$/.test(fileName.slice(name.length + 1))
+  );
+}
+
+/**
  * Writes one file the same way as the key files: complete under a temporary name in the same
  * folder (created with `mode`, then set to exactly `mode` when `exactMode`), then linked into place
  * (no overwrite: false when something is there already) or renamed over the old one (overwrite).
@@ -186,9 +224,8 @@ export async function writeFileAtomically(
   content: string | Uint8Array,
   options: { mode: number; exactMode: boolean; overwrite: boolean },
 ): Promise<boolean> {
-  const temp = await writeTemporary(finalPath, content, options.mode);
+  const temp = await writeTemporary(finalPath, content, options.mode, options.exactMode);
   try {
-    if (options.exactMode) await fs.chmod(temp, options.mode); // umask could only take bits away
     const placed = await place(temp, finalPath, options.overwrite);
     if (placed === 'exists') return false;
     if (placed.backup) await fs.rm(placed.backup, { force: true }).catch(() => undefined);
@@ -198,16 +235,22 @@ export async function writeFileAtomically(
   }
 }
 
-/** A new file next to `finalPath` holding all of `content`, flushed to disk. */
+/**
+ * A new file next to `finalPath` holding all of `content`, flushed to disk. `exactMode`: the mode
+ * is set to exactly `mode` through the open handle (umask could only take bits away) before any
+ * content is written — by the descriptor, so it is this file, never whatever the path names later.
+ */
 async function writeTemporary(
   finalPath: string,
   content: string | Uint8Array,
   mode: number,
+  exactMode: boolean,
 ): Promise<string> {
   const temp = temporaryName(finalPath, 'tmp');
   // 'wx': never open something that is already there (a planted file or symlink).
   const handle = await fs.open(temp, 'wx', mode);
   try {
+    if (exactMode) await handle.chmod(mode);
     await (typeof content === 'string' ? handle.writeFile(content, 'utf8') : handle.writeFile(content));
     await handle.sync();
   } catch (error) {
@@ -272,17 +315,21 @@ async function undo(placed: Placed): Promise<void> {
  * there), and cleaned up on failure.
  */
 async function copyExclusive(temp: string, finalPath: string): Promise<boolean> {
+  const { mode } = await fs.stat(temp);
+  let handle;
   try {
-    await fs.copyFile(temp, finalPath, constants.COPYFILE_EXCL);
+    handle = await fs.open(finalPath, 'wx', mode & 0o777);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    await fs.rm(finalPath, { force: true }).catch(() => undefined);
     throw error;
   }
   try {
-    const { mode } = await fs.stat(temp);
-    await fs.chmod(finalPath, mode & 0o777);
+    await handle.chmod(mode & 0o777); // through the handle, before the content, as writeTemporary
+    await handle.writeFile(await fs.readFile(temp));
+    await handle.sync();
+    await handle.close();
   } catch (error) {
+    await handle.close().catch(() => undefined);
     await fs.rm(finalPath, { force: true }).catch(() => undefined);
     throw error;
   }

@@ -127,8 +127,10 @@ describe('CLI', function () {
       assert.deepEqual(Object.keys(body).sort(), [
         'algorithm',
         'curve',
+        'fingerprints',
         'key_size',
         'private_key',
+        'public_jwk',
         'public_key',
       ]);
       assert.equal(body.curve, 'P-256');
@@ -177,8 +179,8 @@ describe('CLI', function () {
       );
     });
     it('bad algorithm, size and curve are usage errors', () => {
-      assertUsageError(cli(['generate-keypair']), /--algorithm must be RSA or EC/);
-      assertUsageError(cli(['generate-keypair', '--algorithm', 'DSA']), /--algorithm must be RSA or EC/);
+      assertUsageError(cli(['generate-keypair']), /--algorithm must be RSA, EC or Ed25519/);
+      assertUsageError(cli(['generate-keypair', '--algorithm', 'DSA']), /--algorithm must be RSA, EC or Ed25519/);
       assertUsageError(
         cli(['generate-keypair', '--algorithm', 'RSA', '--key-size', '1024']),
         /key_size must be one of 2048/,

@@ -4,6 +4,7 @@
  * being asked, the first file undone when the second cannot be placed).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   mkdirSync,
@@ -22,11 +23,15 @@ import {
   ensureKeyFolder,
   existingPaths,
   isInside,
+  isTemporaryFileOf,
   isValidKeyName,
   keyPairPaths,
+  keyPairPathsFromPrefix,
   keyPairPathsFromPrivatePath,
   PRIVATE_KEY_MODE,
   resolveKeyFolder,
+  temporaryFilePatterns,
+  writeFileAtomically,
   writeKeyPairFiles,
 } from '../../src/node/keyPairFiles';
 
@@ -59,6 +64,27 @@ describe('node/keyPairFiles', () => {
       assert.deepEqual(keyPairPaths(path.join('k', 'f'), 'id_ec'), {
         privatePath: path.join('k', 'f', 'id_ec_private.pem'),
         publicPath: path.join('k', 'f', 'id_ec_public.pem'),
+      });
+    });
+
+    it('names each format’s pair: PEM, OpenSSH as ssh-keygen does, a private JWK and a public JWKS', () => {
+      const at = (format: Parameters<typeof keyPairPaths>[2]) => keyPairPaths('k', 'id', format);
+      assert.deepEqual(at('pkcs8'), keyPairPaths('k', 'id'));
+      assert.deepEqual(at('openssh'), {
+        privatePath: path.join('k', 'id'),
+        publicPath: path.join('k', 'id.pub'),
+      });
+      assert.deepEqual(at('jwk'), {
+        privatePath: path.join('k', 'id_private.jwk.json'),
+        publicPath: path.join('k', 'id_public.jwks.json'),
+      });
+      assert.deepEqual(keyPairPathsFromPrefix('~/x/id_ed25519', 'openssh'), {
+        privatePath: '~/x/id_ed25519',
+        publicPath: '~/x/id_ed25519.pub',
+      });
+      assert.deepEqual(keyPairPathsFromPrefix('a/b'), {
+        privatePath: 'a/b_private.pem',
+        publicPath: 'a/b_public.pem',
       });
     });
 
@@ -134,6 +160,49 @@ describe('node/keyPairFiles', () => {
       assert.equal(readFileSync(path.join(root, 'a_private.pem'), 'utf8'), 'private a');
       assert.equal(readFileSync(path.join(root, 'a_public.pem'), 'utf8'), 'public a');
       if (POSIX) assert.equal(statSync(path.join(root, 'a_private.pem')).mode & 0o777, PRIVATE_KEY_MODE);
+    });
+
+    it('sets the private key’s mode to exactly 0600 even under a umask that takes the owner’s write bit', async function () {
+      if (!POSIX) this.skip();
+      const before = process.umask(0o277);
+      try {
+        assert.deepEqual(await writeKeyPairFiles({ ...content('u'), overwrite: false }), { written: true });
+        assert.ok(
+          await writeFileAtomically(path.join(root, 'single'), 'x', {
+            mode: 0o600,
+            exactMode: true,
+            overwrite: false,
+          }),
+        );
+      } finally {
+        process.umask(before);
+      }
+      assert.equal(statSync(path.join(root, 'u_private.pem')).mode & 0o777, PRIVATE_KEY_MODE);
+      assert.equal(statSync(path.join(root, 'single')).mode & 0o777, 0o600);
+      assert.equal(readFileSync(path.join(root, 'u_private.pem'), 'utf8'), 'private u');
+    });
+
+    it('temporaryFilePatterns: git ignores every temporary name of that key, and not the key itself', function () {
+      const git = (args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+      if (git(['--version']).status !== 0) this.skip();
+      assert.equal(git(['init', '-q']).status, 0);
+      const key = path.join(root, 'dep[1]*_private.pem');
+      const patterns = temporaryFilePatterns(key);
+      writeFileSync(path.join(root, '.gitignore'), `${patterns.join('\n')}\n`);
+      const tmp = `.dep[1]*_private.pem.${randomBytes(6).toString('hex')}.tmp`;
+      const old = `.dep[1]*_private.pem.${randomBytes(6).toString('hex')}.old`;
+      assert.ok(isTemporaryFileOf(key, tmp) && isTemporaryFileOf(key, old));
+      assert.ok(!isTemporaryFileOf(key, '.dep[1]*_private.pem.zz.tmp'));
+      const ignored = (name: string) => git(['check-ignore', '-q', '--no-index', name]).status === 0;
+      assert.ok(ignored(tmp), tmp);
+      assert.ok(ignored(old), old);
+      assert.ok(ignored(`sub/${tmp}`) === false, 'anchored to the key’s own folder');
+      for (const name of [
+        'dep[1]*_private.pem',
+        '.dep1x_private.pem.abcdefabcdef.tmp',
+        '.other_private.pem.abcdefabcdef.tmp',
+      ])
+        assert.ok(!ignored(name), name);
     });
 
     it('without overwrite, a file in the way means nothing is written, and says which', async () => {
