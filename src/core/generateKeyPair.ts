@@ -1,6 +1,6 @@
 import { generateKeyPair as nodeGenerateKeyPair, type KeyObject } from 'node:crypto';
 import { KeysmithError, throwIfAborted } from './errors';
-import { passphraseOption, writeKey, type KeyPairFormat } from './keyFormats';
+import { optionalComment, passphraseOption, writeKeyText, type KeyPairFormat } from './keyFormats';
 import { optionalSignal, rejectUnknown, requireObject } from './options';
 
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
@@ -48,27 +48,24 @@ const NODE_CURVE: Record<EcCurve, string> = {
 
 /**
  * Generates an RSA, EC or Ed25519 key pair off the main thread (libuv's pool), so RSA-4096 never
- * blocks the extension host, and writes it in `format` (see KeyPairOutputOptions). The default is
- * what the reference API returns: SPKI PEM public key, PKCS#1 (`RSA PRIVATE KEY`) or SEC1
- * (`EC PRIVATE KEY`) private key; Ed25519 has only PKCS#8.
+ * blocks the extension host, and writes it in `format` (see {@link KeyPairOutputOptions}): by
+ * default the public key is SPKI PEM and the private key PKCS#1 (`RSA PRIVATE KEY`), SEC1
+ * (`EC PRIVATE KEY`) as the reference API returns, or PKCS#8 for Ed25519 (its only PEM form).
  *
  * Key generation cannot be interrupted once started; an aborted `signal` stops it from starting
- * and discards the result when it arrives (an OpenSSH passphrase's bcrypt stops between rounds).
+ * and discards the result when it arrives (an OpenSSH passphrase's bcrypt stops at once).
  *
- * @example await generateKeyPair({ algorithm: 'EC', curve: 'P-256' })
+ * @example await generateKeyPair({ algorithm: 'Ed25519', format: 'openssh', comment: 'me@laptop' })
  */
 export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<GeneratedKeyPair> {
   const opts = requireObject(options, 'generateKeyPair');
-  const signal = optionalSignal(opts.signal);
   const output = outputOptions(opts);
+  const signal = optionalSignal(opts.signal);
   const common = ['algorithm', 'format', 'pkcs8', 'passphrase', 'comment', 'signal'];
 
-  let pair: { publicKey: KeyObject; privateKey: KeyObject };
-  let keySize: number | null = null;
-  let curve: EcCurve | null = null;
   if (opts.algorithm === 'RSA') {
     rejectUnknown(opts, [...common, 'key_size'], 'algorithm RSA');
-    keySize = opts.key_size === undefined ? 2048 : (opts.key_size as number);
+    const keySize = opts.key_size === undefined ? 2048 : opts.key_size;
     if (!(RSA_KEY_SIZES as readonly unknown[]).includes(keySize)) {
       throw new KeysmithError(
         'INVALID_KEY_SIZE',
@@ -77,88 +74,115 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
       );
     }
     throwIfAborted(signal);
-    pair = await generate('rsa', { modulusLength: keySize, publicExponent: 0x10001 });
-  } else if (opts.algorithm === 'EC') {
+    const pair = await generateKeyObjects('rsa', {
+      modulusLength: keySize as number,
+      publicExponent: 0x10001,
+    });
+    throwIfAborted(signal);
+    return {
+      ...(await writePair(pair, output, signal)),
+      algorithm: 'RSA',
+      key_size: keySize as number,
+      curve: null,
+    };
+  }
+
+  if (opts.algorithm === 'EC') {
     rejectUnknown(opts, [...common, 'curve'], 'algorithm EC');
-    const chosen = opts.curve === undefined ? 'P-256' : opts.curve;
-    if (typeof chosen !== 'string' || !(EC_CURVES as readonly string[]).includes(chosen)) {
+    const curve = opts.curve === undefined ? 'P-256' : opts.curve;
+    if (typeof curve !== 'string' || !(EC_CURVES as readonly string[]).includes(curve)) {
       throw new KeysmithError('INVALID_CURVE', `curve must be one of ${EC_CURVES.join(', ')}.`, 'curve');
     }
-    curve = chosen as EcCurve;
     throwIfAborted(signal);
-    pair = await generate('ec', { namedCurve: NODE_CURVE[curve] });
-  } else if (opts.algorithm === 'Ed25519') {
+    const pair = await generateKeyObjects('ec', { namedCurve: NODE_CURVE[curve as EcCurve] });
+    throwIfAborted(signal);
+    return {
+      ...(await writePair(pair, output, signal)),
+      algorithm: 'EC',
+      key_size: null,
+      curve: curve as EcCurve,
+    };
+  }
+
+  if (opts.algorithm === 'Ed25519') {
     rejectUnknown(opts, common, 'algorithm Ed25519');
     throwIfAborted(signal);
-    pair = await generate('ed25519', {});
-  } else {
-    throw new KeysmithError('INVALID_ALGORITHM', 'algorithm must be RSA, EC or Ed25519.', 'algorithm');
+    const pair = await generateKeyObjects('ed25519', {});
+    throwIfAborted(signal);
+    return { ...(await writePair(pair, output, signal)), algorithm: 'Ed25519', key_size: null, curve: null };
   }
-  throwIfAborted(signal);
-  const write = { passphrase: output.passphrase, comment: output.comment, signal };
-  const privateKey = await writeKey(pair.privateKey, output.format, write);
-  const publicKey = await writeKey(pair.publicKey, output.format, { comment: output.comment });
-  throwIfAborted(signal);
-  return {
-    public_key: publicKey,
-    private_key: privateKey,
-    algorithm: opts.algorithm,
-    key_size: keySize,
-    curve,
-  };
+
+  throw new KeysmithError('INVALID_ALGORITHM', 'algorithm must be RSA, EC or Ed25519.', 'algorithm');
 }
 
-function outputOptions(opts: Record<string, unknown>): {
+interface OutputOptions {
   format: KeyPairFormat;
-  passphrase: string | undefined;
-  comment: string | undefined;
-} {
-  const pkcs8 = opts.pkcs8 === undefined ? false : opts.pkcs8;
-  if (typeof pkcs8 !== 'boolean') {
+  passphrase?: string;
+  comment?: string;
+}
+
+const KEY_PAIR_FORMATS: readonly KeyPairFormat[] = ['pem', 'pkcs8', 'openssh', 'jwk'];
+
+/** format, the old pkcs8 switch, passphrase and comment, checked together. */
+function outputOptions(opts: Record<string, unknown>): OutputOptions {
+  const pkcs8 = opts.pkcs8;
+  if (pkcs8 !== undefined && typeof pkcs8 !== 'boolean') {
     throw new KeysmithError('INVALID_ARGUMENT', 'pkcs8 must be true or false.', 'pkcs8');
   }
-  const formats: readonly unknown[] = ['pem', 'pkcs8', 'openssh', 'jwk'];
-  if (opts.format !== undefined && !formats.includes(opts.format)) {
-    throw new KeysmithError('INVALID_ARGUMENT', 'format must be one of pem, pkcs8, openssh, jwk.', 'format');
-  }
-  if (pkcs8 && opts.format !== undefined && opts.format !== 'pkcs8') {
+  const given = opts.format;
+  if (
+    given !== undefined &&
+    (typeof given !== 'string' || !(KEY_PAIR_FORMATS as readonly string[]).includes(given))
+  ) {
     throw new KeysmithError(
       'INVALID_ARGUMENT',
-      `pkcs8: true and format "${opts.format}" disagree.`,
+      `format must be one of ${KEY_PAIR_FORMATS.join(', ')}.`,
       'format',
     );
   }
-  const format = (opts.format ?? (pkcs8 ? 'pkcs8' : 'pem')) as KeyPairFormat;
-  const passphrase = passphraseOption(opts.passphrase, 'passphrase');
+  let format = (given as KeyPairFormat | undefined) ?? (pkcs8 === true ? 'pkcs8' : 'pem');
+  if ((pkcs8 === true && format !== 'pkcs8') || (pkcs8 === false && given === 'pkcs8')) {
+    throw new KeysmithError(
+      'INVALID_ARGUMENT',
+      `pkcs8: ${String(pkcs8)} and format: ${format} disagree (pkcs8: true is format: pkcs8; give one of them).`,
+      'pkcs8',
+    );
+  }
+  if (pkcs8 === true) format = 'pkcs8';
+  const passphrase = passphraseOption(opts.passphrase, 'passphrase', 'protect');
   if (passphrase !== undefined && format === 'jwk') {
     throw new KeysmithError(
       'INVALID_ARGUMENT',
-      'A JWK cannot be protected by a passphrase: choose pem, pkcs8 or openssh for that.',
+      'A JWK cannot be passphrase-protected; leave passphrase out or choose format pem, pkcs8 or openssh.',
       'passphrase',
     );
   }
-  let comment: string | undefined;
-  if (opts.comment !== undefined && opts.comment !== '') {
-    if (typeof opts.comment !== 'string') {
-      throw new KeysmithError('INVALID_ARGUMENT', 'comment must be a string.', 'comment');
-    }
-    if (format !== 'openssh') {
-      throw new KeysmithError('INVALID_ARGUMENT', 'A comment belongs only to an OpenSSH key.', 'comment');
-    }
-    if (/[\r\n]/.test(opts.comment)) {
-      throw new KeysmithError('INVALID_ARGUMENT', 'comment must be one line.', 'comment');
-    }
-    comment = opts.comment;
-  }
-  return { format, passphrase, comment };
+  const comment = optionalComment(opts.comment, format);
+  return {
+    format,
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...(comment !== undefined ? { comment } : {}),
+  };
 }
 
-function generate(
+async function writePair(
+  pair: { publicKey: KeyObject; privateKey: KeyObject },
+  output: OutputOptions,
+  signal: AbortSignal | undefined,
+): Promise<{ public_key: string; private_key: string }> {
+  const write = { ...output, ...(signal ? { signal } : {}) };
+  const privateKey = await writeKeyText(pair.privateKey, output.format, write);
+  throwIfAborted(signal);
+  const publicKey = await writeKeyText(pair.publicKey, output.format, { public: true, ...write });
+  return { public_key: publicKey, private_key: privateKey };
+}
+
+function generateKeyObjects(
   type: 'rsa' | 'ec' | 'ed25519',
   options: object,
 ): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
   return new Promise((resolve, reject) => {
-    // The overloads of generateKeyPair are keyed on literal types; the options are built above.
+    // The callback form runs on libuv's pool; the overloads are keyed on literal types.
     (
       nodeGenerateKeyPair as (
         t: string,
