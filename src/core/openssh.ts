@@ -20,7 +20,6 @@
  */
 import {
   createCipheriv,
-  createDecipheriv,
   createECDH,
   createHash,
   createPrivateKey,
@@ -671,20 +670,7 @@ export async function parseOpenSshPrivateKey(
         'passphrase',
       );
     }
-    const derived = await bcryptPbkdf(
-      passphraseBytes(passphrase),
-      salt,
-      rounds,
-      AES_KEY_BYTES + AES_IV_BYTES,
-      signal,
-    );
-    const decipher = createDecipheriv(
-      'aes-256-ctr',
-      derived.subarray(0, AES_KEY_BYTES),
-      derived.subarray(AES_KEY_BYTES),
-    );
-    plain = Buffer.concat([decipher.update(sealed), decipher.final()]);
-    derived.fill(0);
+    plain = await aes256CtrWithPassphrase(passphrase, salt, rounds, sealed, signal);
   }
 
   const inner = new WireReader(plain, PRIVATE);
@@ -747,29 +733,16 @@ export async function openSshPrivateKey(
   const body = Buffer.concat([check, check, privateFields(checked.key, checked.type), sshString(comment)]);
   const padLength = (blockSize - (body.length % blockSize)) % blockSize;
   const padding = Buffer.from(Array.from({ length: padLength }, (_, i) => i + 1));
-  let section = Buffer.concat([body, padding]);
+  let section: Buffer = Buffer.concat([body, padding]);
   body.fill(0);
 
   let kdfOptions = Buffer.alloc(0);
   if (passphrase !== undefined) {
     const salt = randomBytes(SALT_BYTES);
     kdfOptions = Buffer.concat([sshString(salt), uint32(rounds)]);
-    const derived = await bcryptPbkdf(
-      passphraseBytes(passphrase),
-      salt,
-      rounds,
-      AES_KEY_BYTES + AES_IV_BYTES,
-      signal,
-    );
-    const encrypt = createCipheriv(
-      'aes-256-ctr',
-      derived.subarray(0, AES_KEY_BYTES),
-      derived.subarray(AES_KEY_BYTES),
-    );
     const plain = section;
-    section = Buffer.concat([encrypt.update(plain), encrypt.final()]);
+    section = await aes256CtrWithPassphrase(passphrase, salt, rounds, plain, signal);
     plain.fill(0);
-    derived.fill(0);
   }
 
   const data = Buffer.concat([
@@ -802,6 +775,36 @@ const sha512 = (...parts: Uint8Array[]): Buffer => {
  * OpenBSD bcrypt_pbkdf, on node:crypto SHA-512 and bcrypt-pbkdf's bcrypt_hash, yielding to the
  * event loop between rounds; an aborted signal stops it with ABORTED.
  */
+/**
+ * aes256-ctr under the key and IV bcrypt_pbkdf derives from the passphrase (CTR: the same
+ * operation encrypts and decrypts); the derived bytes are zeroed after use.
+ */
+async function aes256CtrWithPassphrase(
+  passphrase: string,
+  salt: Uint8Array,
+  rounds: number,
+  data: Buffer,
+  signal: AbortSignal | undefined,
+): Promise<Buffer> {
+  const derived = await bcryptPbkdf(
+    passphraseBytes(passphrase),
+    salt,
+    rounds,
+    AES_KEY_BYTES + AES_IV_BYTES,
+    signal,
+  );
+  try {
+    const cipher = createCipheriv(
+      'aes-256-ctr',
+      derived.subarray(0, AES_KEY_BYTES),
+      derived.subarray(AES_KEY_BYTES),
+    );
+    return Buffer.concat([cipher.update(data), cipher.final()]);
+  } finally {
+    derived.fill(0);
+  }
+}
+
 export async function bcryptPbkdf(
   passphrase: Uint8Array,
   salt: Uint8Array,
