@@ -32,6 +32,11 @@ export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 export const EC_CURVES = ['P-256', 'P-384', 'P-521'] as const;
 export type EcCurve = (typeof EC_CURVES)[number];
+export const KEY_PAIR_ALGORITHMS = ['RSA', 'EC', 'Ed25519'] as const;
+export type KeyPairAlgorithm = (typeof KEY_PAIR_ALGORITHMS)[number];
+/** How a pair is written: pem (PKCS#1/SEC1; Ed25519 PKCS#8), pkcs8, openssh, jwk. */
+export const KEY_PAIR_FORMATS = ['pem', 'pkcs8', 'openssh', 'jwk'] as const;
+export type KeyPairFormat = (typeof KEY_PAIR_FORMATS)[number];
 
 /** What generate-key takes; an option left out means "the setting's value". */
 export interface KeyOptions {
@@ -48,7 +53,7 @@ export type KeySourceKind = KeySource['kind'];
 export const KEY_SOURCE_KINDS: readonly KeySourceKind[] = ['stored', 'key', 'password'];
 
 export interface KeyPairOptions {
-  algorithm: 'RSA' | 'EC';
+  algorithm: KeyPairAlgorithm;
   /** RSA only; default: the setting. */
   keySize?: RsaKeySize;
   /** EC only; default: the setting. */
@@ -58,6 +63,15 @@ export interface KeyPairOptions {
   /** Default: the setting keysmith.keyPair.folder. */
   folder?: string;
   pkcs8?: boolean;
+  /** Default: pem (pkcs8 when the setting or `pkcs8` says so). */
+  format?: KeyPairFormat;
+  /**
+   * Protects the private key (pem/pkcs8: encrypted PKCS#8; openssh: bcrypt + aes256-ctr); not for
+   * jwk. Travels in the one request; the webview clears its fields when the reply comes.
+   */
+  passphrase?: string;
+  /** The OpenSSH comment (openssh only). */
+  comment?: string;
   /** Replace existing files (the webview asks first). */
   overwrite?: boolean;
 }
@@ -386,19 +400,29 @@ function parseKeySource(value: unknown): KeySource | undefined {
 
 function parseKeyPairOptions(value: unknown): KeyPairOptions | undefined {
   if (!isObject(value)) return undefined;
-  const { algorithm, keySize, curve, name, folder, pkcs8, overwrite } = value;
-  if (algorithm !== 'RSA' && algorithm !== 'EC') return undefined;
+  const { algorithm, keySize, curve, name, folder, pkcs8, format, passphrase, comment, overwrite } = value;
+  if (!oneOf(KEY_PAIR_ALGORITHMS, algorithm)) return undefined;
   const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   const isKeySize = (v: unknown): v is RsaKeySize => oneOf(RSA_KEY_SIZES, v);
   const isCurve = (v: unknown): v is EcCurve => oneOf(EC_CURVES, v);
+  const isFormat = (v: unknown): v is KeyPairFormat => oneOf(KEY_PAIR_FORMATS, v);
+  const isPassphrase = (v: unknown): v is string => isString(v) && v.length > 0;
+  // A comment is one line: no control characters (it ends up after the key on a public-key line).
+  const isComment = (v: unknown): v is string => isString(v) && !/[\u0000-\u001f\u007f]/.test(v);
   if (
     !optional(keySize, isKeySize) ||
     !optional(curve, isCurve) ||
-    (algorithm === 'RSA' && curve !== undefined) ||
-    (algorithm === 'EC' && keySize !== undefined) ||
+    (algorithm !== 'RSA' && keySize !== undefined) ||
+    (algorithm !== 'EC' && curve !== undefined) ||
     !optional(name, isString) ||
     !optional(folder, isString) ||
     !optional(pkcs8, isBoolean) ||
+    !optional(format, isFormat) ||
+    !optional(passphrase, isPassphrase) ||
+    !optional(comment, isComment) ||
+    (format === 'jwk' && passphrase !== undefined) ||
+    (comment !== undefined && format !== 'openssh') ||
+    (pkcs8 === true && format !== undefined && format !== 'pkcs8') ||
     !optional(overwrite, isBoolean)
   ) {
     return undefined;
@@ -410,6 +434,9 @@ function parseKeyPairOptions(value: unknown): KeyPairOptions | undefined {
     ...(name !== undefined && { name }),
     ...(folder !== undefined && { folder }),
     ...(pkcs8 !== undefined && { pkcs8 }),
+    ...(format !== undefined && { format }),
+    ...(passphrase !== undefined && { passphrase }),
+    ...(comment !== undefined && { comment }),
     ...(overwrite !== undefined && { overwrite }),
   };
 }
@@ -641,6 +668,12 @@ export const DomId = {
   pairFolderError: 'pair-folder-error',
   pairFormat: 'pair-format',
   pairFormatError: 'pair-format-error',
+  pairPassphrase: 'pair-passphrase',
+  pairPassphraseError: 'pair-passphrase-error',
+  pairConfirm: 'pair-confirm',
+  pairConfirmError: 'pair-confirm-error',
+  pairComment: 'pair-comment',
+  pairCommentError: 'pair-comment-error',
   pairSave: 'pair-save',
   pairProgress: 'pair-progress',
   pairStatus: 'pair-status',

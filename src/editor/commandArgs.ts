@@ -101,7 +101,19 @@ export function readNameArgs(args: unknown, command: string): { name: string; ke
   return { name: name as string, ...(key !== undefined && { key }) };
 }
 
-const KEY_PAIR_OPTIONS = ['algorithm', 'keySize', 'curve', 'name', 'folder', 'pkcs8', 'overwrite'] as const;
+const KEY_PAIR_OPTIONS = [
+  'algorithm',
+  'keySize',
+  'curve',
+  'name',
+  'folder',
+  'pkcs8',
+  'format',
+  'passphrase',
+  'comment',
+  'overwrite',
+] as const;
+const KEY_PAIR_FORMATS = ['pem', 'pkcs8', 'openssh', 'jwk'] as const;
 
 /**
  * `keysmith.generateKeyPair`'s argument object (the sidebar's form sends the same): what is
@@ -127,10 +139,10 @@ export function readKeyPairArgs(args: unknown): KeyPairOptions {
       );
     }
   }
-  const { algorithm, keySize, curve, name, folder, pkcs8, overwrite } = args;
+  const { algorithm, keySize, curve, name, folder, pkcs8, format, passphrase, comment, overwrite } = args;
   const option = (field: keyof KeyPairOptions, message: string) => invalid(message, field);
-  if (algorithm !== 'RSA' && algorithm !== 'EC') {
-    throw option('algorithm', vscode.l10n.t('algorithm must be "RSA" or "EC".'));
+  if (algorithm !== 'RSA' && algorithm !== 'EC' && algorithm !== 'Ed25519') {
+    throw option('algorithm', vscode.l10n.t('algorithm must be "RSA", "EC" or "Ed25519".'));
   }
   if (keySize !== undefined) {
     if (algorithm !== 'RSA')
@@ -157,6 +169,33 @@ export function readKeyPairArgs(args: unknown): KeyPairOptions {
   }
   if (pkcs8 !== undefined && typeof pkcs8 !== 'boolean') {
     throw option('pkcs8', vscode.l10n.t('pkcs8 must be true or false.'));
+  }
+  if (format !== undefined) {
+    if (!(KEY_PAIR_FORMATS as readonly unknown[]).includes(format)) {
+      throw option('format', vscode.l10n.t('format must be one of {0}.', KEY_PAIR_FORMATS.join(', ')));
+    }
+    if (pkcs8 === true && format !== 'pkcs8') {
+      throw option('pkcs8', vscode.l10n.t('pkcs8: true means format "pkcs8"; give one of them.'));
+    }
+  }
+  if (passphrase !== undefined) {
+    if (typeof passphrase !== 'string' || passphrase.length === 0) {
+      throw option('passphrase', vscode.l10n.t('passphrase must be a non-empty string.'));
+    }
+    if (format === 'jwk') {
+      throw option(
+        'passphrase',
+        vscode.l10n.t('A JWK cannot be passphrase-protected: leave out passphrase or choose another format.'),
+      );
+    }
+  }
+  if (comment !== undefined) {
+    if (typeof comment !== 'string' || /[\u0000-\u001f\u007f]/.test(comment)) {
+      throw option('comment', vscode.l10n.t('comment must be one line of text.'));
+    }
+    if (format !== 'openssh') {
+      throw option('comment', vscode.l10n.t('comment applies only to format "openssh".'));
+    }
   }
   if (overwrite !== undefined && typeof overwrite !== 'boolean') {
     throw option('overwrite', vscode.l10n.t('overwrite must be true or false.'));

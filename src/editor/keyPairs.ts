@@ -1,6 +1,7 @@
 /**
  * Creating a key pair in the workspace — the code Generate Key Pair and the sidebar's Key Pair form
- * share. The pair becomes `<folder>/<name>_private.pem` (mode 0600) and `<name>_public.pem`, never
+ * share. The pair becomes `<folder>/<name>_private.pem` (mode 0600) and `<name>_public.pem` (or, by
+ * format, `<name>` and `<name>.pub`, `<name>_private.jwk.json` and `<name>_public.jwks.json`), never
  * outside the workspace folder and never over a file without an explicit yes; the public key is
  * opened, and git-ignoring the private key is offered (see the README's "In the editor").
  *
@@ -11,11 +12,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { generateKeyPair, isKeysmithError, type GeneratedKeyPair } from '../core';
+import type { KeyPairFormat } from '../core/keyFormats';
 import {
   ensureKeyFolder,
   existingPaths,
-  keyPairPaths,
-  keyPairPathsFromPrivatePath,
   resolveKeyFolder,
   writeKeyPairFiles,
   type KeyPairPaths,
@@ -24,11 +24,14 @@ import { readKeyPairArgs } from './commandArgs';
 import { readConfig } from './config';
 import { EditorError } from './errors';
 import { offerGitignore } from './gitignoreOffer';
+import { keyPairPathsFor, keyPairPathsFromPrivatePathFor } from './keyPairNames';
 import {
   askKeyPairName,
+  askPassphrase,
   askPrivateKeyPath,
   confirmOverwrite,
   pickAlgorithm,
+  pickFormat,
   pickSizeOrCurve,
   type Algorithm,
   type KeySpec,
@@ -46,6 +49,15 @@ export type KeyPairOrigin = 'command' | 'panel';
 
 /** `[privateKeyUri, publicKeyUri]` of a written pair. */
 export type WrittenPair = [vscode.Uri, vscode.Uri];
+
+/** How the pair is written: the format, and what protects or labels the private key. */
+export interface OutputSpec {
+  format: KeyPairFormat;
+  /** Never stored, logged or shown; undefined: no passphrase. */
+  passphrase?: string;
+  /** The OpenSSH comment. */
+  comment?: string;
+}
 
 /**
  * The pair an argument object asks for ({@link readKeyPairArgs}; it never asks anything):
@@ -65,24 +77,24 @@ export async function generateKeyPairFromArgs(
     const spec: KeySpec =
       request.algorithm === 'RSA'
         ? { algorithm: 'RSA', keySize: request.keySize ?? config.rsaKeySize }
-        : { algorithm: 'EC', curve: request.curve ?? config.curve };
+        : request.algorithm === 'EC'
+          ? { algorithm: 'EC', curve: request.curve ?? config.curve }
+          : { algorithm: 'Ed25519' };
+    const output: OutputSpec = {
+      format: request.format ?? ((request.pkcs8 ?? config.pkcs8) ? 'pkcs8' : 'pem'),
+      ...(request.passphrase !== undefined && { passphrase: request.passphrase }),
+      ...(request.comment !== undefined && { comment: request.comment }),
+    };
     const folderSetting = request.folder ?? config.keyPairFolder;
     const folder = await resolveKeyFolder(root.uri.fsPath, folderSetting);
     if (folder === undefined) throw outsideWorkspace(folderSetting);
-    const paths = keyPairPaths(folder, request.name ?? defaultName(spec.algorithm));
+    const paths = keyPairPathsFor(folder, request.name ?? defaultName(spec.algorithm), output.format);
     const overwrite = request.overwrite ?? false;
     if (!overwrite) {
       const existing = await existingPaths([paths.privatePath, paths.publicPath]);
       if (existing.length > 0) throw filesExist(existing, origin, 'before');
     }
-    return await generateAndWrite(
-      spec,
-      request.pkcs8 ?? config.pkcs8,
-      paths,
-      overwrite,
-      root.uri.fsPath,
-      origin,
-    );
+    return await generateAndWrite(spec, output, paths, overwrite, root.uri.fsPath, origin);
   } catch (error) {
     throw asWriteFailure(error);
   }
@@ -105,30 +117,32 @@ export async function generateKeyPairInteractively(
 
     const algorithm = await pickAlgorithm();
     if (!algorithm) return undefined;
-    const spec = await pickSizeOrCurve(algorithm, config.rsaKeySize, config.curve);
+    const spec: KeySpec | undefined =
+      algorithm === 'Ed25519'
+        ? { algorithm }
+        : await pickSizeOrCurve(algorithm, config.rsaKeySize, config.curve);
     if (!spec) return undefined;
+    const format = await pickFormat(config.pkcs8);
+    if (!format) return undefined;
+    // JWK has no encrypted form: no passphrase is offered for it.
+    const passphrase = format === 'jwk' ? '' : await askPassphrase();
+    if (passphrase === undefined) return undefined;
+    const output: OutputSpec = { format, ...(passphrase !== '' && { passphrase }) };
 
     let paths: KeyPairPaths | undefined;
     if (folder) {
-      const name = await askKeyPairName(folder, defaultName(algorithm));
-      paths = name === undefined ? undefined : keyPairPaths(folder, name);
+      const name = await askKeyPairName(folder, defaultName(algorithm), format);
+      paths = name === undefined ? undefined : keyPairPathsFor(folder, name, format);
     } else {
-      const chosen = await askPrivateKeyPath(defaultName(algorithm));
+      const chosen = await askPrivateKeyPath(defaultName(algorithm), format);
       if (chosen) requireLocal(chosen);
-      paths = chosen && keyPairPathsFromPrivatePath(chosen.fsPath);
+      paths = chosen && keyPairPathsFromPrivatePathFor(chosen.fsPath, format);
     }
     if (!paths) return undefined;
 
     const existing = await existingPaths([paths.privatePath, paths.publicPath]);
     if (existing.length > 0 && !(await confirmOverwrite(existing))) return undefined;
-    return await generateAndWrite(
-      spec,
-      config.pkcs8,
-      paths,
-      existing.length > 0,
-      root?.uri.fsPath,
-      'command',
-    );
+    return await generateAndWrite(spec, output, paths, existing.length > 0, root?.uri.fsPath, 'command');
   } catch (error) {
     throw asWriteFailure(error);
   }
@@ -142,7 +156,7 @@ export function targetWorkspaceFolder(): vscode.WorkspaceFolder | undefined {
 
 async function generateAndWrite(
   spec: KeySpec,
-  pkcs8: boolean,
+  output: OutputSpec,
   paths: KeyPairPaths,
   overwrite: boolean,
   root: string | undefined,
@@ -154,7 +168,7 @@ async function generateAndWrite(
       title: vscode.l10n.t('Keysmith: generating an {0} key pair…', describeSpec(spec)),
       cancellable: true,
     },
-    (_progress, token) => generatePairUntilCancelled(spec, pkcs8, token),
+    (_progress, token) => generatePairUntilCancelled(spec, output, token),
   );
   if (!pair) return undefined;
 
@@ -188,14 +202,23 @@ async function generateAndWrite(
  */
 export async function generatePairUntilCancelled(
   spec: KeySpec,
-  pkcs8: boolean,
+  output: OutputSpec | boolean,
   token: vscode.CancellationToken,
 ): Promise<GeneratedKeyPair | undefined> {
+  // `true`/`false`: the old pkcs8 switch (PEM files).
+  const out: OutputSpec = typeof output === 'boolean' ? { format: output ? 'pkcs8' : 'pem' } : output;
+  const options = {
+    format: out.format,
+    ...(out.passphrase !== undefined && { passphrase: out.passphrase }),
+    ...(out.comment !== undefined && { comment: out.comment }),
+  };
   try {
     return await untilCancelled(token, (signal) =>
       spec.algorithm === 'RSA'
-        ? generateKeyPair({ algorithm: 'RSA', key_size: spec.keySize, pkcs8, signal })
-        : generateKeyPair({ algorithm: 'EC', curve: spec.curve, pkcs8, signal }),
+        ? generateKeyPair({ algorithm: 'RSA', key_size: spec.keySize, ...options, signal })
+        : spec.algorithm === 'EC'
+          ? generateKeyPair({ algorithm: 'EC', curve: spec.curve, ...options, signal })
+          : generateKeyPair({ algorithm: 'Ed25519', ...options, signal }),
     );
   } catch (error) {
     if (isKeysmithError(error) && error.code === 'ABORTED') return undefined;
@@ -218,11 +241,15 @@ function requireLocal(uri: vscode.Uri): void {
 }
 
 function defaultName(algorithm: Algorithm): string {
-  return algorithm === 'RSA' ? 'id_rsa' : 'id_ec';
+  return algorithm === 'RSA' ? 'id_rsa' : algorithm === 'EC' ? 'id_ec' : 'id_ed25519';
 }
 
 function describeSpec(spec: KeySpec): string {
-  return spec.algorithm === 'RSA' ? `RSA-${spec.keySize}` : `EC ${spec.curve}`;
+  return spec.algorithm === 'RSA'
+    ? `RSA-${spec.keySize}`
+    : spec.algorithm === 'EC'
+      ? `EC ${spec.curve}`
+      : 'Ed25519';
 }
 
 function noWorkspace(origin: KeyPairOrigin): EditorError {

@@ -186,6 +186,7 @@ ${field({
   control: select(DomId.pairAlgorithm, [
     ['EC', vscode.l10n.t('EC (elliptic curve)')],
     ['RSA', 'RSA'],
+    ['Ed25519', 'Ed25519'],
   ]),
 })}
 ${field({
@@ -212,14 +213,34 @@ ${field({ id: DomId.pairName, label: vscode.l10n.t('Name'), control: input(DomId
 ${field({ id: DomId.pairFolder, label: vscode.l10n.t('Folder'), control: input(DomId.pairFolder) })}
 ${field({
   id: DomId.pairFormat,
-  label: vscode.l10n.t('Private key format'),
+  label: vscode.l10n.t('Format'),
   control: select(DomId.pairFormat, [
-    ['traditional', vscode.l10n.t('PKCS#1 / SEC1')],
-    ['pkcs8', 'PKCS#8'],
+    ['pem', vscode.l10n.t('PEM (PKCS#1 / SEC1)')],
+    ['pkcs8', vscode.l10n.t('PEM (PKCS#8)')],
+    ['openssh', vscode.l10n.t('OpenSSH (id_… and .pub)')],
+    ['jwk', vscode.l10n.t('JWK and JWKS (JSON)')],
   ]),
 })}
+${field({
+  id: DomId.pairPassphrase,
+  label: vscode.l10n.t('Passphrase (optional)'),
+  control: secretInput(DomId.pairPassphrase),
+  shownFor: 'data-format="pem pkcs8 openssh"',
+})}
+${field({
+  id: DomId.pairConfirm,
+  label: vscode.l10n.t('Confirm passphrase'),
+  control: secretInput(DomId.pairConfirm),
+  shownFor: 'data-format="pem pkcs8 openssh"',
+})}
+${field({
+  id: DomId.pairComment,
+  label: vscode.l10n.t('Comment'),
+  control: input(DomId.pairComment, 'maxlength="256"'),
+  shownFor: 'data-format="openssh"',
+})}
 <div class="actions">
-  ${button(DomId.pairSave, vscode.l10n.t('Save as PEM Files'), 'primary', 'submit')}
+  ${button(DomId.pairSave, vscode.l10n.t('Save Key Pair'), 'primary', 'submit')}
 </div>
 ${feedback('pair')}
 <div class="result" id="${DomId.pairResult}" hidden>

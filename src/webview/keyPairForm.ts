@@ -1,12 +1,22 @@
 /**
- * Key pair: algorithm, size or curve, name, folder and private-key format; Save as PEM Files runs
+ * Key pair: algorithm, size or curve, name, folder, format (PEM, PKCS#8, OpenSSH, JWK), an optional
+ * passphrase typed twice (not for JWK; cleared when the reply comes, never in the saved state) and
+ * the OpenSSH comment; Save Key Pair runs
  * `keysmith.generateKeyPair`'s code on the host (as with an argument object; its errors are shown
  * here, on the name or folder they concern), with a progress bar while it works (RSA-4096 takes a
  * while). The public key comes back to be shown and copied; the private
  * key never leaves its file.
  */
-import { DomId, EC_CURVES, fieldErrorId, RSA_KEY_SIZES, type KeyPairOptions } from '../protocol';
-import { byId, format, showFieldsFor } from './dom';
+import {
+  DomId,
+  EC_CURVES,
+  fieldErrorId,
+  KEY_PAIR_FORMATS,
+  RSA_KEY_SIZES,
+  type KeyPairAlgorithm,
+  type KeyPairOptions,
+} from '../protocol';
+import { byId, format, showFieldError, showFieldsFor } from './dom';
 import { FormRunner, type App, type FormController } from './form';
 
 export function createKeyPairForm(app: App): FormController {
@@ -18,14 +28,21 @@ export function createKeyPairForm(app: App): FormController {
   const nameInput = byId<HTMLInputElement>(DomId.pairName);
   const folderInput = byId<HTMLInputElement>(DomId.pairFolder);
   const formatSelect = byId<HTMLSelectElement>(DomId.pairFormat);
+  const passphraseInput = byId<HTMLInputElement>(DomId.pairPassphrase);
+  const confirmInput = byId<HTMLInputElement>(DomId.pairConfirm);
+  const commentInput = byId<HTMLInputElement>(DomId.pairComment);
   const result = byId(DomId.pairResult);
   const publicKey = byId<HTMLTextAreaElement>(DomId.pairPublic);
 
-  const isRsa = () => algorithmSelect.value === 'RSA';
+  const algorithm = (): KeyPairAlgorithm =>
+    algorithmSelect.value === 'RSA' ? 'RSA' : algorithmSelect.value === 'Ed25519' ? 'Ed25519' : 'EC';
+  const chosenFormat = () => KEY_PAIR_FORMATS.find((f) => f === formatSelect.value) ?? 'pem';
+  const DEFAULT_NAMES = { RSA: 'id_rsa', EC: 'id_ec', Ed25519: 'id_ed25519' } as const;
 
   function showFields(): void {
-    showFieldsFor(runner.form, 'algorithm', isRsa() ? 'RSA' : 'EC');
-    nameInput.placeholder = isRsa() ? 'id_rsa' : 'id_ec';
+    showFieldsFor(runner.form, 'algorithm', algorithm());
+    showFieldsFor(runner.form, 'format', chosenFormat());
+    nameInput.placeholder = DEFAULT_NAMES[algorithm()];
     folderInput.placeholder = app.defaults.keyPairFolder;
   }
 
@@ -34,29 +51,66 @@ export function createKeyPairForm(app: App): FormController {
     const folder = folderInput.value.trim();
     const keySize = RSA_KEY_SIZES.find((size) => String(size) === sizeSelect.value);
     const curve = EC_CURVES.find((c) => c === curveSelect.value);
+    const outputFormat = chosenFormat();
+    const passphrase = outputFormat === 'jwk' ? '' : passphraseInput.value;
+    const comment = outputFormat === 'openssh' ? commentInput.value.trim() : '';
+    const chosen = algorithm();
     return {
-      ...(isRsa()
+      ...(chosen === 'RSA'
         ? { algorithm: 'RSA', ...(keySize !== undefined && { keySize }) }
-        : { algorithm: 'EC', ...(curve !== undefined && { curve }) }),
+        : chosen === 'EC'
+          ? { algorithm: 'EC', ...(curve !== undefined && { curve }) }
+          : { algorithm: 'Ed25519' }),
       ...(name && { name }),
       ...(folder && { folder }),
-      pkcs8: formatSelect.value === 'pkcs8',
+      format: outputFormat,
+      ...(passphrase && { passphrase }),
+      ...(comment && { comment }),
       overwrite,
     };
   }
 
+  function clearPassphrase(): void {
+    passphraseInput.value = '';
+    confirmInput.value = '';
+  }
+
+  /** The two passphrase fields must agree (both empty: no passphrase). */
+  function passphrasesAgree(): boolean {
+    if (chosenFormat() === 'jwk' || passphraseInput.value === confirmInput.value) return true;
+    showFieldError(DomId.pairConfirm, app.strings.passwordsDiffer);
+    confirmInput.focus();
+    return false;
+  }
+
   async function save(overwrite: boolean): Promise<void> {
+    if (!passphrasesAgree()) return;
     const options = readOptions(overwrite);
-    const spec = options.algorithm === 'RSA' ? `RSA-${sizeSelect.value}` : `EC ${curveSelect.value}`;
+    const spec =
+      options.algorithm === 'RSA'
+        ? `RSA-${sizeSelect.value}`
+        : options.algorithm === 'EC'
+          ? `EC ${curveSelect.value}`
+          : 'Ed25519';
     const outcome = await runner.run({
       feedback,
       label: format(app.strings.generatingPair, spec),
       progress: true,
       send: () => app.client.send('generateKeyPair', { options }),
       fieldFor: (error) =>
-        error.field === 'name' ? DomId.pairName : error.field === 'folder' ? DomId.pairFolder : undefined,
+        error.field === 'name'
+          ? DomId.pairName
+          : error.field === 'folder'
+            ? DomId.pairFolder
+            : error.field === 'passphrase'
+              ? DomId.pairPassphrase
+              : error.field === 'comment'
+                ? DomId.pairComment
+                : undefined,
     });
     if (!outcome) return;
+    // The passphrase stays only as long as a Replace could still need it.
+    if (outcome.ok) clearPassphrase();
     if (outcome.ok) {
       publicKey.value = outcome.result.publicKey;
       result.hidden = false;
@@ -79,11 +133,13 @@ export function createKeyPairForm(app: App): FormController {
     error.append(' ', replace);
   }
 
-  algorithmSelect.addEventListener('change', () => {
-    showFields();
-    app.saveState();
-  });
-  for (const control of [sizeSelect, curveSelect, nameInput, folderInput, formatSelect]) {
+  for (const select of [algorithmSelect, formatSelect]) {
+    select.addEventListener('change', () => {
+      showFields();
+      app.saveState();
+    });
+  }
+  for (const control of [sizeSelect, curveSelect, nameInput, folderInput]) {
     control.addEventListener('change', () => app.saveState());
   }
   runner.form.addEventListener('submit', () => void save(false));

@@ -58,7 +58,7 @@ function restoreChoices(defaults: Defaults): void {
   const initial: Partial<Record<PersistedControl, string>> = {
     [DomId.pairSize]: String(defaults.rsaKeySize),
     [DomId.pairCurve]: defaults.curve,
-    [DomId.pairFormat]: defaults.pkcs8 ? 'pkcs8' : 'traditional',
+    [DomId.pairFormat]: defaults.pkcs8 ? 'pkcs8' : 'pem',
     ...saved.choices,
   };
   for (const id of PERSISTED_CONTROLS) {
