@@ -408,7 +408,7 @@ function parseKeyPairOptions(value: unknown): KeyPairOptions | undefined {
   const isFormat = (v: unknown): v is KeyPairFormat => oneOf(KEY_PAIR_FORMATS, v);
   const isPassphrase = (v: unknown): v is string => isString(v) && v.length > 0;
   // A comment is one line: no control characters (it ends up after the key on a public-key line).
-  const isComment = (v: unknown): v is string => isString(v) && !/[\u0000-\u001f\u007f]/.test(v);
+  const isComment = (v: unknown): v is string => isString(v) && !/\p{Cc}/u.test(v);
   if (
     !optional(keySize, isKeySize) ||
     !optional(curve, isCurve) ||

@@ -18,6 +18,7 @@ import {
 } from '../core/keyFormats';
 import { generateKeyPair, isKeysmithError, type GenerateKeyPairOptions } from '../core';
 import { decodeUtf8Strict } from '../core/encoding';
+import { publicFileText } from '../node/keyPairFiles';
 import { CliError } from './cliError';
 import { readInput, writeKeyPairFiles, writeStdout } from './io';
 import { parseInteger, type Values } from './options';
@@ -116,8 +117,7 @@ export async function runGenerateKeyPair(values: Values): Promise<void> {
     return;
   }
   if (out === '') throw new CliError(`${command}: --out needs a path prefix`);
-  // A JWT issuer publishes a JWKS document, so that is the public file of the jwk format.
-  const publicText = format === 'jwk' ? await convertKey(pair.public_key, { to: 'jwks' }) : pair.public_key;
+  const publicText = await publicFileText(pair.public_key, format);
   const paths = await writeKeyPairFiles(out, pair.private_key, publicText, format);
   if (json) {
     const { private_key: _privateKey, ...rest } = pair;

@@ -190,7 +190,7 @@ export function readKeyPairArgs(args: unknown): KeyPairOptions {
     }
   }
   if (comment !== undefined) {
-    if (typeof comment !== 'string' || /[\u0000-\u001f\u007f]/.test(comment)) {
+    if (typeof comment !== 'string' || /\p{Cc}/u.test(comment)) {
       throw option('comment', vscode.l10n.t('comment must be one line of text.'));
     }
     if (format !== 'openssh') {

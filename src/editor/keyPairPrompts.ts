@@ -9,8 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { EC_CURVES, RSA_KEY_SIZES, type EcCurve, type RsaKeySize } from '../core';
 import type { KeyPairFormat } from '../core/keyFormats';
-import { existingPaths, isValidKeyName } from '../node/keyPairFiles';
-import { keyPairPathsFor, privateSuffix, publicSuffix } from './keyPairNames';
+import { existingPaths, isValidKeyName, KEY_PAIR_SUFFIXES, keyPairPaths } from '../node/keyPairFiles';
 import { shortPath } from './paths';
 
 /** What to generate, with every default filled in. */
@@ -176,8 +175,8 @@ export async function askKeyPairName(
     title: step(5),
     prompt: vscode.l10n.t(
       'Name of the key pair: the files are <name>{0} and <name>{1} in {2}.',
-      privateSuffix(format),
-      publicSuffix(format),
+      KEY_PAIR_SUFFIXES[format].private,
+      KEY_PAIR_SUFFIXES[format].public,
       shortPath(folder),
     ),
     value: suggestion,
@@ -185,7 +184,7 @@ export async function askKeyPairName(
       if (!isValidKeyName(value)) {
         return vscode.l10n.t('Use 1 to 64 of A–Z a–z 0–9 . _ -');
       }
-      const { privatePath, publicPath } = keyPairPathsFor(folder, value, format);
+      const { privatePath, publicPath } = keyPairPaths(folder, value, format);
       const existing = await existingPaths([privatePath, publicPath]).catch(() => []);
       if (existing.length === 0) return undefined;
       return {
@@ -213,7 +212,7 @@ export async function askPrivateKeyPath(
   return vscode.window.showSaveDialog({
     title: vscode.l10n.t('Save the private key (the public key goes next to it)'),
     saveLabel: vscode.l10n.t('Save Private Key'),
-    defaultUri: vscode.Uri.file(path.join(homedir(), suggestion + privateSuffix(format))),
+    defaultUri: vscode.Uri.file(path.join(homedir(), suggestion + KEY_PAIR_SUFFIXES[format].private)),
     filters,
   });
 }

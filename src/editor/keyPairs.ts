@@ -16,6 +16,9 @@ import type { KeyPairFormat } from '../core/keyFormats';
 import {
   ensureKeyFolder,
   existingPaths,
+  keyPairPaths,
+  keyPairPathsFromPrivatePath,
+  publicFileText,
   resolveKeyFolder,
   writeKeyPairFiles,
   type KeyPairPaths,
@@ -24,7 +27,6 @@ import { readKeyPairArgs } from './commandArgs';
 import { readConfig } from './config';
 import { EditorError } from './errors';
 import { offerGitignore } from './gitignoreOffer';
-import { keyPairPathsFor, keyPairPathsFromPrivatePathFor } from './keyPairNames';
 import {
   askKeyPairName,
   askPassphrase,
@@ -88,7 +90,7 @@ export async function generateKeyPairFromArgs(
     const folderSetting = request.folder ?? config.keyPairFolder;
     const folder = await resolveKeyFolder(root.uri.fsPath, folderSetting);
     if (folder === undefined) throw outsideWorkspace(folderSetting);
-    const paths = keyPairPathsFor(folder, request.name ?? defaultName(spec.algorithm), output.format);
+    const paths = keyPairPaths(folder, request.name ?? defaultName(spec.algorithm), output.format);
     const overwrite = request.overwrite ?? false;
     if (!overwrite) {
       const existing = await existingPaths([paths.privatePath, paths.publicPath]);
@@ -132,11 +134,11 @@ export async function generateKeyPairInteractively(
     let paths: KeyPairPaths | undefined;
     if (folder) {
       const name = await askKeyPairName(folder, defaultName(algorithm), format);
-      paths = name === undefined ? undefined : keyPairPathsFor(folder, name, format);
+      paths = name === undefined ? undefined : keyPairPaths(folder, name, format);
     } else {
       const chosen = await askPrivateKeyPath(defaultName(algorithm), format);
       if (chosen) requireLocal(chosen);
-      paths = chosen && keyPairPathsFromPrivatePathFor(chosen.fsPath, format);
+      paths = chosen && keyPairPathsFromPrivatePath(chosen.fsPath, format);
     }
     if (!paths) return undefined;
 
@@ -177,7 +179,7 @@ async function generateAndWrite(
   const outcome = await writeKeyPairFiles({
     ...paths,
     privatePem: pair.private_key,
-    publicPem: pair.public_key,
+    publicPem: await publicFileText(pair.public_key, output.format),
     overwrite,
   });
   if (!outcome.written) throw filesExist(outcome.existing, origin, 'meanwhile');

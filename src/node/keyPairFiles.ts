@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { limits } from '../core';
-import type { KeyPairFormat } from '../core/keyFormats';
+import { convertKey, type KeyPairFormat } from '../core/keyFormats';
 
 /** Key file names follow the stored-key name rule: 1 to 64 of A–Z a–z 0–9 . _ - */
 export const KEY_NAME_PATTERN = limits.KID_PATTERN;
@@ -62,17 +62,32 @@ export function keyPairPathsFromPrefix(prefix: string, format: KeyPairFormat = '
 }
 
 /**
- * The pair for a private-key path chosen in a save dialog: the private key goes exactly where
- * chosen, the public key next to it — `x_private.pem` → `x_public.pem`, `x.pem` or `x` →
- * `x_public.pem`.
+ * What goes in a pair's public file: the public key as generated, except for the jwk format,
+ * whose public file is a JWKS document (what a JWT issuer publishes) holding the public JWK.
  */
-export function keyPairPathsFromPrivatePath(privatePath: string): KeyPairPaths {
+export async function publicFileText(publicKey: string, format: KeyPairFormat): Promise<string> {
+  return format === 'jwk' ? convertKey(publicKey, { to: 'jwks' }) : publicKey;
+}
+
+/**
+ * The pair for a private-key path chosen in a save dialog: the private key goes exactly where
+ * chosen, the public key next to it, named after the private key's stem in the format's way —
+ * `x_private.pem`, `x.pem` or `x` → `x_public.pem`; OpenSSH `x` → `x.pub`; JWK
+ * `x_private.jwk.json`, `x.json` or `x` → `x_public.jwks.json`.
+ */
+export function keyPairPathsFromPrivatePath(
+  privatePath: string,
+  format: KeyPairFormat = 'pem',
+): KeyPairPaths {
   const folder = path.dirname(privatePath);
   const base = path.basename(privatePath);
-  let stem = base;
-  if (base.toLowerCase().endsWith(PRIVATE_SUFFIX)) stem = base.slice(0, -PRIVATE_SUFFIX.length);
-  else if (base.toLowerCase().endsWith('.pem')) stem = base.slice(0, -'.pem'.length);
-  return { privatePath, publicPath: path.join(folder, (stem || 'key') + PUBLIC_SUFFIX) };
+  const lower = base.toLowerCase();
+  const suffixes = KEY_PAIR_SUFFIXES[format];
+  const endings =
+    format === 'jwk' ? [suffixes.private, '.json'] : format === 'openssh' ? [] : [suffixes.private, '.pem'];
+  const ending = endings.find((candidate) => lower.endsWith(candidate));
+  const stem = ending ? base.slice(0, -ending.length) : base;
+  return { privatePath, publicPath: path.join(folder, (stem || 'key') + suffixes.public) };
 }
 
 /** Whether `child` is `parent` or inside it (both absolute, already normalised). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { inspectKey } from '../../src/core/keyFormats';
 import { generateKeyPairInteractively, generatePairUntilCancelled } from '../../src/editor/keyPairs';
 import {
   addToGitignore,
@@ -24,6 +25,7 @@ import {
   gitignoreFor,
 } from '../../src/node/gitIgnore';
 import { keyPairPathsFromPrivatePath, writeKeyPairFiles } from '../../src/node/keyPairFiles';
+import { ensureTool } from '../unit/pythonCryptography';
 import { closeAllEditors } from './helpers';
 
 const COMMAND = 'keysmith.generateKeyPair';
@@ -140,6 +142,23 @@ function answerQuickPicks(...labels: (string | undefined)[]): { label: string; d
   return offered;
 }
 
+/**
+ * Input boxes answered in turn: password boxes (the passphrase, twice) from `passphrases` ('' when
+ * they run out: no passphrase), the others (the name) by `name`. Returns the password boxes asked.
+ */
+function answerInputs(
+  name: (options: vscode.InputBoxOptions) => Promise<string | undefined> | string | undefined,
+  passphrases: (string | undefined)[] = [],
+): vscode.InputBoxOptions[] {
+  const passwordBoxes: vscode.InputBoxOptions[] = [];
+  replace('showInputBox', async (options: vscode.InputBoxOptions = {}) => {
+    if (!options.password) return name(options);
+    passwordBoxes.push(options);
+    return passphrases.length >= passwordBoxes.length ? passphrases[passwordBoxes.length - 1] : '';
+  });
+  return passwordBoxes;
+}
+
 describe('generate key pair command', () => {
   beforeEach(() => {
     dir = path.join(root(), `kp-${randomBytes(4).toString('hex')}`);
@@ -210,6 +229,145 @@ describe('generate key pair command', () => {
     assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
     if (POSIX) assert.equal(mode(rsaPrivate!.fsPath), 0o600);
     assert.deepEqual(errors(), []);
+  });
+
+  it('Ed25519 as OpenSSH with a passphrase and a comment: `<name>` (0600) and `<name>.pub`, as ssh-keygen names and reads them', async () => {
+    const sshKeygen = ensureTool('ssh-keygen', 'openssh-client');
+    const passphrase = 'correct horse ☃';
+    const uris = await run({
+      algorithm: 'Ed25519',
+      format: 'openssh',
+      passphrase,
+      comment: 'deploy@ci',
+      name: 'deploy',
+      folder: path.relative(root(), dir),
+    });
+    const privatePath = path.join(dir, 'deploy');
+    const publicPath = path.join(dir, 'deploy.pub');
+    assert.deepEqual(
+      uris?.map((uri) => uri.fsPath),
+      [privatePath, publicPath],
+    );
+    assert.deepEqual(files(dir), ['deploy', 'deploy.pub'], 'no temporary file left');
+    if (POSIX) assert.equal(mode(privatePath), 0o600);
+    const privateText = readFileSync(privatePath, 'utf8');
+    const publicLine = readFileSync(publicPath, 'utf8');
+    assert.match(privateText, /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    assert.match(publicLine, /^ssh-ed25519 AAAA[A-Za-z0-9+/]+=* deploy@ci\n$/);
+    // ssh-keygen -y opens the private key with the passphrase and derives the same public key.
+    const derived = execFileSync(sshKeygen, ['-y', '-P', passphrase, '-f', privatePath], {
+      encoding: 'utf8',
+    });
+    assert.equal(derived.split(' ').slice(0, 2).join(' '), publicLine.split(' ').slice(0, 2).join(' '));
+    const wrong = spawnSync(sshKeygen, ['-y', '-P', 'not it', '-f', privatePath], { encoding: 'utf8' });
+    assert.notEqual(wrong.status, 0, 'a wrong passphrase does not open it');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, publicPath);
+    assert.deepEqual(errors(), []);
+    assertNoKeyMaterial(privateText);
+    for (const { message, rest } of shown) assert.ok(![message, ...rest].join(' ').includes(passphrase));
+  });
+
+  it('JWK: a private JWK (0600) and a JWKS whose kid is the RFC 7638 thumbprint', async () => {
+    const uris = await run({
+      algorithm: 'RSA',
+      keySize: 2048,
+      format: 'jwk',
+      name: 'issuer',
+      folder: path.relative(root(), dir),
+    });
+    assert.deepEqual(
+      uris?.map((uri) => path.basename(uri.fsPath)),
+      ['issuer_private.jwk.json', 'issuer_public.jwks.json'],
+    );
+    if (POSIX) assert.equal(mode(uris![0]!.fsPath), 0o600);
+    const privateJwk = JSON.parse(readFileSync(uris![0]!.fsPath, 'utf8')) as Record<string, string>;
+    const jwks = JSON.parse(readFileSync(uris![1]!.fsPath, 'utf8')) as { keys: Record<string, string>[] };
+    assert.equal(jwks.keys.length, 1);
+    const publicJwk = jwks.keys[0]!;
+    assert.deepEqual([publicJwk.kty, publicJwk.alg, publicJwk.use], ['RSA', 'RS256', 'sig']);
+    assert.equal(publicJwk.d, undefined, 'no private member in the JWKS');
+    // RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace.
+    const thumbprint = createHash('sha256')
+      .update(JSON.stringify({ e: publicJwk.e, kty: 'RSA', n: publicJwk.n }))
+      .digest('base64url');
+    assert.equal(publicJwk.kid, thumbprint);
+    const privateKey = createPrivateKey({ key: privateJwk, format: 'jwk' });
+    assert.ok(
+      createPublicKey(privateKey)
+        .export({ type: 'spki', format: 'der' })
+        .equals(createPublicKey({ key: publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'der' })),
+      'the JWKS holds the private key’s public half',
+    );
+    assert.deepEqual(errors(), []);
+  });
+
+  it('PEM with a passphrase: an encrypted PKCS#8 private key that opens only with it', async () => {
+    const uris = await run({
+      algorithm: 'EC',
+      curve: 'P-384',
+      passphrase: 'pass phrase',
+      name: 'locked',
+      folder: path.relative(root(), dir),
+    });
+    const privatePem = readFileSync(uris![0]!.fsPath, 'utf8');
+    assert.match(privatePem, /^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
+    assert.throws(() => createPrivateKey({ key: privatePem, passphrase: 'wrong' }));
+    const key = createPrivateKey({ key: privatePem, passphrase: 'pass phrase' });
+    assert.equal(key.asymmetricKeyDetails?.namedCurve, 'secp384r1');
+    assert.ok(
+      createPublicKey(key)
+        .export({ type: 'spki', format: 'der' })
+        .equals(
+          createPublicKey(readFileSync(uris![1]!.fsPath, 'utf8')).export({ type: 'spki', format: 'der' }),
+        ),
+    );
+    assert.deepEqual(errors(), []);
+  });
+
+  it('prompted: Ed25519 → OpenSSH, the passphrase asked twice (a mismatch asks again), then the name', async () => {
+    const config = vscode.workspace.getConfiguration('keysmith');
+    await config.update('keyPair.folder', path.relative(root(), dir), vscode.ConfigurationTarget.Global);
+    try {
+      const offered = answerQuickPicks('Ed25519', 'OpenSSH');
+      let suggested: string | undefined;
+      const passwordBoxes = answerInputs(
+        (options) => {
+          suggested = options.value;
+          return 'laptop';
+        },
+        ['first', 'typo', 'first', 'first'],
+      );
+      const uris = await run();
+      assert.equal(offered.length, 2, 'algorithm and format only');
+      assert.equal(suggested, 'id_ed25519');
+      assert.equal(passwordBoxes.length, 4);
+      assert.ok(passwordBoxes.every((box) => box.password && box.ignoreFocusOut));
+      assert.match(passwordBoxes[2]!.prompt ?? '', /did not match/);
+      assert.doesNotMatch(passwordBoxes[0]!.prompt ?? '', /did not match/);
+      assert.deepEqual(
+        uris?.map((uri) => uri.fsPath),
+        [path.join(dir, 'laptop'), path.join(dir, 'laptop.pub')],
+      );
+      const privateText = readFileSync(uris![0]!.fsPath, 'utf8');
+      const info = await inspectKey(privateText, { passphrase: 'first' });
+      assert.ok(!Array.isArray(info));
+      assert.deepEqual([info.kind, info.algorithm, info.encrypted], ['private', 'Ed25519', true]);
+      await assert.rejects(inspectKey(privateText, { passphrase: 'typo' }), /passphrase/i);
+      if (POSIX) assert.equal(mode(uris![0]!.fsPath), 0o600);
+
+      // JWK has no encrypted form: no passphrase box at all.
+      answerQuickPicks('EC', 'P-256', 'JWK');
+      const none = answerInputs(() => 'web');
+      const jwk = await run();
+      assert.equal(none.length, 0);
+      assert.deepEqual(
+        jwk?.map((uri) => path.basename(uri.fsPath)),
+        ['web_private.jwk.json', 'web_public.jwks.json'],
+      );
+      assert.deepEqual(errors(), []);
+    } finally {
+      await config.update('keyPair.folder', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('the settings supply the folder (created when missing), curve, key size and private key format', async () => {
@@ -401,6 +559,14 @@ describe('generate key pair command', () => {
       [{ algorithm: 'EC', pkcs8: 'yes', folder }, /pkcs8/],
       [{ algorithm: 'EC', overwrite: 1, folder }, /overwrite/],
       [{ algorithm: 'EC', size: 256, folder }, /size/],
+      [{ algorithm: 'Ed25519', curve: 'P-256', folder }, /curve/],
+      [{ algorithm: 'Ed25519', keySize: 2048, folder }, /keySize/],
+      [{ algorithm: 'EC', format: 'der', folder }, /format/],
+      [{ algorithm: 'EC', format: 'jwk', passphrase: 'p', folder }, /passphrase/],
+      [{ algorithm: 'EC', passphrase: '', folder }, /passphrase/],
+      [{ algorithm: 'EC', passphrase: 7, folder }, /passphrase/],
+      [{ algorithm: 'EC', format: 'pem', comment: 'me', folder }, /comment/],
+      [{ algorithm: 'EC', format: 'openssh', comment: 'two\nlines', folder }, /comment/],
       ['EC', /argument/],
       [['EC'], /argument/],
       [null, /argument/],
@@ -427,9 +593,29 @@ describe('generate key pair command', () => {
       assert.equal(await run(), undefined);
       assert.equal(offered.length, 2, 'the curve was asked');
 
+      offered = answerQuickPicks('Ed25519', undefined);
+      assert.equal(await run(), undefined);
+      assert.equal(offered.length, 2, 'Ed25519 has no size step: the format was asked');
+
       let asked = 0;
-      answerQuickPicks('RSA', '2048 bits');
-      replace('showInputBox', async () => {
+      answerQuickPicks('RSA', '2048 bits', 'PEM');
+      let passwordBoxes = answerInputs(() => {
+        asked++;
+        return undefined;
+      }, [undefined]);
+      assert.equal(await run(), undefined);
+      assert.deepEqual([passwordBoxes.length, asked], [1, 0], 'Escape in the passphrase box');
+
+      answerQuickPicks('RSA', '2048 bits', 'PEM');
+      passwordBoxes = answerInputs(() => {
+        asked++;
+        return undefined;
+      }, ['secret', undefined]);
+      assert.equal(await run(), undefined);
+      assert.deepEqual([passwordBoxes.length, asked], [2, 0], 'Escape in the confirmation box');
+
+      answerQuickPicks('RSA', '2048 bits', 'PEM');
+      answerInputs(() => {
         asked++;
         return undefined;
       });
@@ -450,10 +636,10 @@ describe('generate key pair command', () => {
     try {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'taken_public.pem'), 'x');
-      const offered = answerQuickPicks('EC', 'P-521');
+      const offered = answerQuickPicks('EC', 'P-521', 'PEM');
       const validations: [string, unknown][] = [];
       let suggested: string | undefined;
-      replace('showInputBox', async (options: vscode.InputBoxOptions) => {
+      const passwordBoxes = answerInputs(async (options) => {
         suggested = options.value;
         for (const value of ['../up', '', 'a b', 'x'.repeat(65), 'ok.name-1_2', 'taken']) {
           validations.push([value, await options.validateInput!(value)]);
@@ -464,10 +650,13 @@ describe('generate key pair command', () => {
       assert.deepEqual(
         offered.map((items) => items.map((item) => item.label)),
         [
-          ['RSA', 'EC'],
+          ['RSA', 'EC', 'Ed25519'],
           ['P-384', 'P-256', 'P-521'],
+          ['PEM', 'OpenSSH', 'JWK'],
         ],
       );
+      assert.equal(passwordBoxes.length, 1, 'an empty passphrase is not asked again');
+      assert.equal(passwordBoxes[0]!.ignoreFocusOut, true);
       assert.ok(
         offered[0]!.every((item) => item.description),
         'the algorithms are described',
@@ -509,9 +698,9 @@ describe('generate key pair command', () => {
     try {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'mine_private.pem'), 'keep me');
-      replace('showInputBox', async () => 'mine');
+      answerInputs(() => 'mine');
 
-      answerQuickPicks('EC', 'P-256');
+      answerQuickPicks('EC', 'P-256', 'PEM');
       assert.equal(await run(), undefined, 'declined');
       const modal = shown.find((s) => s.kind === 'warning');
       assert.ok(modal, 'asked');
@@ -523,7 +712,7 @@ describe('generate key pair command', () => {
 
       answerWarning = (_message, rest) =>
         (rest[0] as vscode.MessageOptions).modal ? 'Overwrite' : undefined;
-      answerQuickPicks('EC', 'P-256');
+      answerQuickPicks('EC', 'P-256', 'PEM');
       const uris = await run();
       assert.ok(uris);
       assertPair(uris[0]!.fsPath, uris[1]!.fsPath);
@@ -550,7 +739,8 @@ describe('generate key pair command', () => {
 
     const chosen = path.join(dir, 'chosen');
     mkdirSync(chosen, { recursive: true });
-    answerQuickPicks('RSA', '2048 bits');
+    answerQuickPicks('RSA', '2048 bits', 'PEM');
+    answerInputs(() => undefined);
     let dialog: vscode.SaveDialogOptions | undefined;
     replace('showSaveDialog', async (options: vscode.SaveDialogOptions) => {
       dialog = options;

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { OPERATIONS, type Operation } from '../../src/protocol';
+import { inspectKey } from '../../src/core/keyFormats';
 import { ROOT, saveScreenshot } from '../host/harness';
 import {
   answerQuickInput,
@@ -284,6 +285,38 @@ describe('sidebar views UI', function () {
     assert.notEqual(await pairView.locator('#pair-public').inputValue(), publicKey);
   });
 
+  it('saves an Ed25519 OpenSSH pair with a passphrase typed twice and a comment; the passphrase is then cleared', async () => {
+    await pairView.locator('#pair-algorithm').selectOption('Ed25519');
+    assert.equal(await pairView.locator('#pair-size').isVisible(), false, 'no size for Ed25519');
+    assert.equal(await pairView.locator('#pair-curve').isVisible(), false, 'no curve for Ed25519');
+    await pairView.locator('#pair-format').selectOption('jwk');
+    assert.equal(await pairView.locator('#pair-passphrase').isVisible(), false, 'a JWK has no passphrase');
+    await pairView.locator('#pair-format').selectOption('openssh');
+    await pairView.locator('#pair-name').fill('ui-ssh');
+    await pairView.locator('#pair-passphrase').fill('sidebar passphrase');
+    await pairView.locator('#pair-confirm').fill('sidebar passphrasE');
+    await pairView.locator('#pair-comment').fill('me@ui');
+    await pairView.locator('#pair-save').click();
+    await pairView.locator('#pair-confirm-error').filter({ hasText: /./ }).waitFor();
+    const keys = path.join(workbench().workspace, 'keys');
+    assert.equal(existsSync(path.join(keys, 'ui-ssh')), false, 'nothing written on a mismatch');
+
+    await pairView.locator('#pair-confirm').fill('sidebar passphrase');
+    await pairView.locator('#pair-save').click();
+    await pairView.locator('#pair-status', { hasText: /^Saved .*ui-ssh/ }).waitFor({ timeout: 30_000 });
+    const publicLine = await pairView.locator('#pair-public').inputValue();
+    assert.match(publicLine, /^ssh-ed25519 AAAA\S+ me@ui\n?$/);
+    assert.equal(readFileSync(path.join(keys, 'ui-ssh.pub'), 'utf8'), publicLine);
+    const privateText = readFileSync(path.join(keys, 'ui-ssh'), 'utf8');
+    assert.match(privateText, /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    const opened = await inspectKey(privateText, { passphrase: 'sidebar passphrase' });
+    assert.ok(!Array.isArray(opened) && opened.encrypted && opened.algorithm === 'Ed25519');
+    assert.equal(await pairView.locator('#pair-passphrase').inputValue(), '');
+    assert.equal(await pairView.locator('#pair-confirm').inputValue(), '');
+    await pairView.locator('#pair-format').selectOption('pem');
+    await pairView.locator('#pair-algorithm').selectOption('EC');
+  });
+
   it('works from the keyboard: Enter regenerates, Tab reaches the actions, focus is visible', async () => {
     await openViews();
     await keyView.locator('#key-type').selectOption('uuid-v4');
@@ -337,7 +370,7 @@ describe('sidebar views UI', function () {
     // Key Pair: Save.
     await pairView.locator('#pair-algorithm').selectOption('EC');
     await pairView.locator('#pair-name').fill('ui-title-bar');
-    await clickViewTitleAction(page, 'keyPair', 'Save as PEM Files');
+    await clickViewTitleAction(page, 'keyPair', 'Save Key Pair');
     // The result area still shows the earlier test's pair: wait for this save's own message.
     await pairView
       .locator('#pair-status', { hasText: /^Saved .*ui-title-bar_private\.pem/ })

@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { KeyPairFormat } from '../../src/core/keyFormats';
 import {
   ensureKeyFolder,
   existingPaths,
@@ -99,6 +100,17 @@ describe('node/keyPairFiles', () => {
         keyPairPathsFromPrivatePath(path.join('d', 'deploy.pem')).privatePath,
         path.join('d', 'deploy.pem'),
       );
+    });
+
+    it('names the public key after a chosen private key in each format’s way', () => {
+      const at = (base: string, format: KeyPairFormat) =>
+        path.basename(keyPairPathsFromPrivatePath(path.join('d', base), format).publicPath);
+      assert.equal(at('id_ed25519', 'openssh'), 'id_ed25519.pub');
+      assert.equal(at('deploy.pem', 'openssh'), 'deploy.pem.pub', 'ssh-keygen appends .pub to any name');
+      assert.equal(at('issuer_private.jwk.json', 'jwk'), 'issuer_public.jwks.json');
+      assert.equal(at('issuer.json', 'jwk'), 'issuer_public.jwks.json');
+      assert.equal(at('issuer', 'jwk'), 'issuer_public.jwks.json');
+      assert.equal(at('tls_private.pem', 'pkcs8'), 'tls_public.pem');
     });
 
     it('tells inside from outside by path', () => {
