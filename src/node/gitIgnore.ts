@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isInside } from './keyPairFiles';
+import { isInside, temporaryFilePatterns } from './keyPairFiles';
 
 export type GitIgnoreStatus = 'ignored' | 'not-ignored' | 'unknown';
 
@@ -17,6 +17,7 @@ interface GitResult {
   /** The exit code, or undefined when git could not run (missing, killed by the time limit). */
   code: number | undefined;
   stdout: string;
+  stderr: string;
 }
 
 function git(args: string[], cwd: string): Promise<GitResult> {
@@ -28,20 +29,54 @@ function git(args: string[], cwd: string): Promise<GitResult> {
       // trusted workspaces.)
       ['-c', 'core.fsmonitor=false', ...args],
       { cwd, timeout: GIT_TIMEOUT_MS, windowsHide: true, encoding: 'utf8' },
-      (error, stdout) => {
-        if (!error) return resolve({ code: 0, stdout });
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ code: 0, stdout, stderr });
         const code = (error as { code?: unknown }).code;
         // A number is git's exit code; a string (ENOENT, ...) or a kill means git did not answer.
-        resolve({ code: typeof code === 'number' && !error.killed ? code : undefined, stdout });
+        resolve({ code: typeof code === 'number' && !error.killed ? code : undefined, stdout, stderr });
       },
     );
   });
 }
 
-/** `git check-ignore -q`: exit 0 = ignored, 1 = not ignored, 128 = not a repository. */
-export async function gitIgnoreStatus(file: string): Promise<GitIgnoreStatus> {
-  const { code } = await git(['check-ignore', '-q', '--', path.basename(file)], path.dirname(file));
+/**
+ * `git check-ignore -q`: exit 0 = ignored, 1 = not ignored, 128 = not a repository. A file git
+ * tracks is never "ignored" (rules do not apply to it), whatever the .gitignore says; with
+ * `rulesOnly`, only the rules are asked (`--no-index`): would they ignore it once untracked?
+ */
+export async function gitIgnoreStatus(file: string, rulesOnly = false): Promise<GitIgnoreStatus> {
+  const { code } = await git(
+    ['check-ignore', '-q', ...(rulesOnly ? ['--no-index'] : []), '--', path.basename(file)],
+    path.dirname(file),
+  );
   return code === 0 ? 'ignored' : code === 1 ? 'not-ignored' : 'unknown';
+}
+
+/**
+ * Whether git tracks `file` (it is in the index: committed, or added): `git ls-files
+ * --error-unmatch` with the name as a literal path (not a glob), exit 0 = tracked, 1 = not; undefined when git cannot answer.
+ */
+export async function gitTracks(file: string): Promise<boolean | undefined> {
+  const { code } = await git(
+    ['--literal-pathspecs', 'ls-files', '--error-unmatch', '--', path.basename(file)],
+    path.dirname(file),
+  );
+  return code === 0 ? true : code === 1 ? false : undefined;
+}
+
+/**
+ * `git rm --cached -q -- file` (a literal path, never a glob): git stops tracking the file and keeps it on disk. Resolves
+ * undefined when done, else git's own first line of complaint (e.g. staged changes that differ
+ * from both the file and HEAD) — it names paths, never file content.
+ */
+export async function gitStopTracking(file: string): Promise<string | undefined> {
+  const { code, stderr } = await git(
+    ['--literal-pathspecs', 'rm', '--cached', '-q', '--', path.basename(file)],
+    path.dirname(file),
+  );
+  if (code === 0) return undefined;
+  const first = stderr.split(/\r?\n/).find((line) => line.trim() !== '');
+  return first?.replace(/^(error|fatal): /, '').trim() || 'git did not answer.';
 }
 
 /** The work tree's top folder (as git reports it: real path), or undefined. */
@@ -80,6 +115,17 @@ export async function gitignoreEntry(gitignorePath: string, file: string): Promi
 }
 
 /**
+ * The .gitignore lines for a private key: its own anchored entry ({@link gitignoreEntry}), then
+ * the writer's temporary and backup names beside it (keyPairFiles' temporaryFilePatterns), so a
+ * write interrupted by a crash cannot leave a copy of the key for git to pick up.
+ */
+export async function gitignoreEntries(gitignorePath: string, file: string): Promise<string[]> {
+  const entry = await gitignoreEntry(gitignorePath, file);
+  const folder = entry.slice(0, entry.lastIndexOf('/'));
+  return [entry, ...temporaryFilePatterns(file).map((pattern) => folder + pattern)];
+}
+
+/**
  * The .gitignore line that matches exactly the file at these path segments (relative to the
  * .gitignore's folder): anchored with a leading `/`, and with what git would read as a pattern
  * escaped — `\`, `*`, `?` and `[` anywhere, and trailing spaces (which git otherwise drops).
@@ -103,12 +149,17 @@ function sameRule(line: string, entry: string): boolean {
 }
 
 /**
- * Appends `entry` to the .gitignore at `gitignorePath` (created if missing) unless a line already
- * says the same. Keeps the file's line ending and makes sure the file ends with exactly one line
- * break after the entry. Returns whether the file changed.
+ * Appends `entries` (one line or several) to the .gitignore at `gitignorePath` (created if
+ * missing), each unless a line already says the same. Keeps the file's line ending and makes sure
+ * the file ends with exactly one line break after the entries. Returns whether the file changed.
  */
-export async function addToGitignore(gitignorePath: string, entry: string): Promise<boolean> {
-  if (!entry || /[\r\n]/.test(entry)) throw new Error('a .gitignore entry is one non-empty line.');
+export async function addToGitignore(
+  gitignorePath: string,
+  entries: string | readonly string[],
+): Promise<boolean> {
+  const wanted = typeof entries === 'string' ? [entries] : entries;
+  if (wanted.length === 0 || wanted.some((entry) => !entry || /[\r\n]/.test(entry)))
+    throw new Error('a .gitignore entry is one non-empty line.');
   // Only a regular file (or none): a .gitignore that is a symlink could point anywhere, and
   // appending would write through it to a file outside the workspace.
   let content = '';
@@ -120,7 +171,11 @@ export async function addToGitignore(gitignorePath: string, entry: string): Prom
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (content.split(/\r?\n/).some((line) => sameRule(line, entry))) return false;
+  const lines = content.split(/\r?\n/);
+  const missing = wanted.filter(
+    (entry, at) => !lines.some((line) => sameRule(line, entry)) && wanted.indexOf(entry) === at,
+  );
+  if (missing.length === 0) return false;
   const eol = content.includes('\r\n') ? '\r\n' : '\n';
   const separator = content.length > 0 && !content.endsWith('\n') ? eol : '';
   // O_NOFOLLOW: the check above and this open are not atomic, so the open refuses a symlink too.
@@ -130,7 +185,7 @@ export async function addToGitignore(gitignorePath: string, entry: string): Prom
     0o644,
   );
   try {
-    await handle.appendFile(separator + entry + eol, 'utf8');
+    await handle.appendFile(separator + missing.map((entry) => entry + eol).join(''), 'utf8');
   } finally {
     await handle.close();
   }

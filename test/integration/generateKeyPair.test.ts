@@ -822,13 +822,114 @@ describe('generate key pair command', () => {
         'the .gitignore',
         () => (existsSync(gitignore) && readFileSync(gitignore, 'utf8')) || undefined,
       );
-      assert.equal(readFileSync(gitignore, 'utf8'), '/keys/g_private.pem\n');
+      const written = '/keys/g_private.pem\n/keys/.g_private.pem.*.tmp\n/keys/.g_private.pem.*.old\n';
+      await until('the whole entry', () => readFileSync(gitignore, 'utf8') === written || undefined);
       assert.equal(await gitIgnoreStatus(uris[0]!.fsPath), 'ignored');
       assert.equal(await gitIgnoreStatus(uris[1]!.fsPath), 'not-ignored', 'the public key may be committed');
+      // The writer's temporary and backup names beside the key are ignored too, and nothing else.
+      const ignoredByRules = (relative: string) =>
+        spawnSync('git', ['check-ignore', '-q', '--no-index', relative], { cwd: repo }).status === 0;
+      assert.ok(ignoredByRules('keys/.g_private.pem.0123456789ab.tmp'));
+      assert.ok(ignoredByRules('keys/.g_private.pem.0123456789ab.old'));
+      assert.ok(!ignoredByRules('keys/.g_public.pem.0123456789ab.tmp'));
+      assert.ok(!ignoredByRules('.g_private.pem.0123456789ab.tmp'), 'only in the key’s folder');
+      const added = await until('the confirmation', () =>
+        shown.find((s) => s.kind === 'info' && /added/.test(s.message)),
+      );
+      assert.match(added.message, /\/keys\/g_private\.pem/);
 
       assert.equal(await addToGitignore(gitignore, '/keys/g_private.pem'), false, 'not twice');
       assert.equal(await addToGitignore(gitignore, 'keys/g_private.pem'), false, 'the same rule unanchored');
-      assert.equal(readFileSync(gitignore, 'utf8'), '/keys/g_private.pem\n');
+      assert.equal(
+        await addToGitignore(gitignore, ['/keys/g_private.pem', '/keys/other_private.pem']),
+        true,
+        'only the missing line of several',
+      );
+      assert.equal(readFileSync(gitignore, 'utf8'), written + '/keys/other_private.pem\n');
+    });
+
+    it('a private key git already tracks: says so, and offers git rm --cached with the entry; declining changes nothing', async () => {
+      const repo = path.join(dir, 'tracked');
+      gitInit(repo);
+      mkdirSync(path.join(repo, 'keys'));
+      writeFileSync(path.join(repo, 'keys', 't_private.pem'), 'an old key, committed by mistake\n');
+      writeFileSync(path.join(repo, '.gitignore'), '*.log\n');
+      const gitIn = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: repo,
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+      gitIn('add', '.');
+      gitIn('commit', '-qm', 'oops');
+      const args = {
+        algorithm: 'EC',
+        name: 't',
+        folder: path.relative(root(), path.join(repo, 'keys')),
+        overwrite: true,
+      };
+
+      answerWarning = () => undefined; // dismissed
+      assert.ok(await run(args));
+      const offer = await until('the offer', () => shown.find((s) => s.kind === 'warning'));
+      assert.match(offer.message, /already tracks .*t_private\.pem/);
+      assert.ok(offer.rest.includes('Stop Tracking and Ignore'), 'the offer is to stop tracking');
+      assert.notEqual((offer.rest[0] as vscode.MessageOptions | undefined)?.modal, true, 'not modal');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(gitIn('ls-files', 'keys'), 'keys/t_private.pem\n', 'declined: still tracked');
+      assert.equal(
+        readFileSync(path.join(repo, '.gitignore'), 'utf8'),
+        '*.log\n',
+        'declined: .gitignore as it was',
+      );
+
+      shown = [];
+      answerWarning = (message) =>
+        message.includes('already tracks') ? 'Stop Tracking and Ignore' : undefined;
+      const uris = await run(args);
+      const done = await until('the result', () =>
+        shown.find((s) => s.kind === 'info' && /no longer tracks/.test(s.message)),
+      );
+      assert.match(done.message, /treat it as exposed/);
+      assert.equal(gitIn('ls-files', 'keys'), '', 'no longer tracked');
+      assert.ok(existsSync(uris![0]!.fsPath), 'the file stays');
+      assert.equal(await gitIgnoreStatus(uris![0]!.fsPath), 'ignored');
+      assert.equal(
+        readFileSync(path.join(repo, '.gitignore'), 'utf8'),
+        '*.log\n/keys/t_private.pem\n/keys/.t_private.pem.*.tmp\n/keys/.t_private.pem.*.old\n',
+      );
+      assert.match(
+        gitIn('status', '--porcelain', '--', 'keys'),
+        /^D {2}keys\/t_private\.pem$/m,
+        'staged as a removal',
+      );
+      assert.ok(!shown.some((s) => /another rule/.test(s.message)), 'no false blame');
+      assert.deepEqual(errors(), []);
+    });
+
+    it('a tracked key a rule already covers: only git rm --cached, no line added', async () => {
+      const repo = path.join(dir, 'covered');
+      gitInit(repo);
+      writeFileSync(path.join(repo, 'c_private.pem'), 'old\n');
+      const gitIn = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: repo,
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+      gitIn('add', '.');
+      gitIn('commit', '-qm', 'oops');
+      // The rule came later: git still tracks the file, and check-ignore says "not ignored".
+      writeFileSync(path.join(repo, '.gitignore'), '*_private.pem\n');
+      assert.equal(await gitIgnoreStatus(path.join(repo, 'c_private.pem')), 'not-ignored');
+      answerWarning = (message) =>
+        message.includes('already tracks') ? 'Stop Tracking and Ignore' : undefined;
+      await run({ algorithm: 'EC', name: 'c', folder: path.relative(root(), repo), overwrite: true });
+      await until('the result', () =>
+        shown.find((s) => s.kind === 'info' && /no longer tracks/.test(s.message)),
+      );
+      assert.equal(gitIn('ls-files', 'c_private.pem'), '');
+      assert.equal(readFileSync(path.join(repo, '.gitignore'), 'utf8'), '*_private.pem\n');
     });
 
     it('appending keeps the file’s line endings and ends with one line break', async () => {
