@@ -33,7 +33,7 @@ import { encodeUtf8Strict } from './encoding';
 import { KeysmithError, throwIfAborted } from './errors';
 import type { EcCurve } from './generateKeyPair';
 import { isOneSequence, pkcs8Algorithm, sec1Curve, spkiAlgorithm, type AlgorithmId } from './der';
-import { MAX_PASSWORD_LENGTH } from './limits';
+import { MAX_KEY_TEXT_CHARS, MAX_PASSWORD_LENGTH } from './limits';
 import {
   looksLikeOpenSshPublicKey,
   openSshPrivateKey,
@@ -115,6 +115,13 @@ export interface ReadKey {
 export async function readKey(text: string, options?: ReadKeyOptions): Promise<ReadKey | ReadKey[]> {
   if (typeof text !== 'string') {
     throw new KeysmithError('INVALID_ARGUMENT', 'The key text must be a string.', 'text');
+  }
+  if (text.length > MAX_KEY_TEXT_CHARS) {
+    throw new KeysmithError(
+      'MALFORMED_KEY',
+      `The key text is larger than the ${MAX_KEY_TEXT_CHARS / 1024 / 1024} MiB Keysmith reads.`,
+      'text',
+    );
   }
   const opts = options === undefined ? {} : requireObject(options, 'readKey');
   rejectUnknown(opts, ['passphrase', 'signal'], 'reading a key');

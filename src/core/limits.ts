@@ -20,6 +20,15 @@ export const IV_BYTES = 12;
 export const TAG_BYTES = 16;
 export const SALT_BYTES = 16;
 
+/** The largest key text readKey reads (a JWKS of hundreds of keys is well under it). */
+export const MAX_KEY_TEXT_CHARS = 1024 * 1024;
+/**
+ * The most bcrypt rounds an OpenSSH private key may ask for (ssh-keygen -a; 16 by default, 100 is
+ * the usual "harder" advice). About 14 ms each here: 10 000 is over two minutes, and a file asking
+ * for 2^32 would run for years.
+ */
+export const MAX_BCRYPT_ROUNDS = 10_000;
+
 /** Longest password accepted, in UTF-16 code units (a passphrase, not a document). */
 export const MAX_PASSWORD_LENGTH = 4096;
 

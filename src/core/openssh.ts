@@ -31,6 +31,7 @@ import {
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { hash as bcryptHash } from 'bcrypt-pbkdf';
 import { KeysmithError, throwIfAborted } from './errors';
+import { MAX_BCRYPT_ROUNDS } from './limits';
 
 export interface OpenSshPublic {
   key: KeyObject;
@@ -663,6 +664,12 @@ export async function parseOpenSshPrivateKey(
     kdfReader.end('bcrypt rounds');
     if (salt.length === 0) throw malformed(`${PRIVATE}: the bcrypt salt is empty.`);
     if (rounds === 0) throw malformed(`${PRIVATE}: the bcrypt rounds are 0.`);
+    if (rounds > MAX_BCRYPT_ROUNDS) {
+      throw new KeysmithError(
+        'UNSUPPORTED_KEY',
+        `${PRIVATE}: the key asks for ${rounds} bcrypt rounds; Keysmith opens keys of at most ${MAX_BCRYPT_ROUNDS} (\`ssh-keygen -p -a 100 -f FILE\` re-protects it with fewer).`,
+      );
+    }
     if (passphrase === undefined || passphrase === '') {
       throw new KeysmithError(
         'PASSPHRASE_REQUIRED',
@@ -721,8 +728,8 @@ export async function openSshPrivateKey(
     throw invalidArgument('passphrase', 'passphrase must be a non-empty string.');
   }
   const rounds = opts.rounds ?? OPENSSH_DEFAULT_ROUNDS;
-  if (typeof rounds !== 'number' || !Number.isInteger(rounds) || rounds < 1 || rounds > 0xffffffff) {
-    throw invalidArgument('rounds', 'rounds must be a whole number of at least 1.');
+  if (typeof rounds !== 'number' || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_BCRYPT_ROUNDS) {
+    throw invalidArgument('rounds', `rounds must be a whole number from 1 to ${MAX_BCRYPT_ROUNDS}.`);
   }
   throwIfAborted(signal);
 

@@ -292,6 +292,13 @@ describe('key formats', function () {
       await rejects(() => readKey('{"kty": '), 'MALFORMED_KEY', /JSON/);
     });
 
+    it('text over 1 MiB is refused before it is parsed; a key padded up to the limit still reads', async () => {
+      const pair = await generateKeyPair({ algorithm: 'Ed25519' });
+      const padded = pair.public_key + ' '.repeat(1024 * 1024 - pair.public_key.length);
+      assert.equal(((await readKey(padded)) as { info: { kind: string } }).info.kind, 'public');
+      await rejects(() => readKey(padded + ' '), 'MALFORMED_KEY', /larger than the 1 MiB/);
+    });
+
     it('never says the passphrase in a message', async () => {
       const pair = await generateKeyPair({ algorithm: 'Ed25519', passphrase: 'secret-passphrase-1' });
       await assert.rejects(

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pbkdf as referencePbkdf } from 'bcrypt-pbkdf';
 import { KeysmithError } from '../../src/core/errors';
+import * as limits from '../../src/core/limits';
 import {
   bcryptPbkdf,
   looksLikeOpenSshPublicKey,
@@ -353,22 +354,41 @@ describe('OpenSSH keys (openssh.ts, judged by ssh-keygen)', function () {
     it('an abort stops parseOpenSshPrivateKey and openSshPrivateKey with ABORTED', async () => {
       const key = generateKeyPairSync('ed25519').privateKey;
       const text = await openSshPrivateKey(key, { passphrase: 'pass', rounds: 1 });
-      // The same file, but with a million rounds: only the abort can end it soon.
+      // The same file, but with the most rounds Keysmith opens (minutes): only the abort ends it soon.
       const f = outerFields(unarmour(text));
       const slow = buildFile({
         ...f,
-        kdfOptions: Buffer.concat([f.kdfOptions.subarray(0, 20), u32(1_000_000)]),
+        kdfOptions: Buffer.concat([f.kdfOptions.subarray(0, 20), u32(limits.MAX_BCRYPT_ROUNDS)]),
       });
       const controller = new AbortController();
       const reading = parseOpenSshPrivateKey(slow, { passphrase: 'pass', signal: controller.signal });
       const writing = openSshPrivateKey(key, {
         passphrase: 'p',
-        rounds: 1_000_000,
+        rounds: limits.MAX_BCRYPT_ROUNDS,
         signal: controller.signal,
       });
       setImmediate(() => controller.abort());
       await expectError(() => reading, 'ABORTED');
       await expectError(() => writing, 'ABORTED');
+    });
+
+    it('a key asking for more bcrypt rounds than Keysmith opens is UNSUPPORTED_KEY, at once, naming the rounds', async () => {
+      const key = generateKeyPairSync('ed25519').privateKey;
+      const f = outerFields(unarmour(await openSshPrivateKey(key, { passphrase: 'pass', rounds: 1 })));
+      const tooMany = buildFile({
+        ...f,
+        kdfOptions: Buffer.concat([f.kdfOptions.subarray(0, 20), u32(0xffffffff)]),
+      });
+      const error = await expectError(
+        () => parseOpenSshPrivateKey(tooMany, { passphrase: 'pass' }),
+        'UNSUPPORTED_KEY',
+      );
+      assert.match(error.message, /4294967295 bcrypt rounds/);
+      assert.match(error.message, /ssh-keygen -p/);
+      await expectError(
+        () => openSshPrivateKey(key, { passphrase: 'p', rounds: limits.MAX_BCRYPT_ROUNDS + 1 }),
+        'INVALID_ARGUMENT',
+      );
     });
 
     it('bad arguments are INVALID_ARGUMENT', async () => {
