@@ -19,6 +19,9 @@ export const CommandId = {
   reencryptEnvelopes: 'keysmith.reencryptEnvelopes',
   // What a CodeLens, hover or Quick Fix runs on one envelope (hidden from the Command Palette).
   envelopeAction: 'keysmith.envelopeAction',
+  // What the key hover's Copy as… links run (hidden from the Command Palette).
+  copyKeyAs: 'keysmith.copyKeyAs',
+  inspectKey: 'keysmith.inspectKey',
   // The title-bar buttons of the sidebar's views (hidden from the Command Palette).
   regenerateKeyInView: 'keysmith.view.regenerateKey',
   insertKeyFromView: 'keysmith.view.insertKey',
