@@ -9,7 +9,7 @@
  * Public keys go to the clipboard as they are; a private key goes through copySecret (cleared
  * after CLIPBOARD_SECONDS) and the notification says so.
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import { convertKey, isKeysmithError, readKey, type KeyInfo, type ReadKey } from '../core';
@@ -121,10 +121,15 @@ async function readAsking(source: KeySource, passphrase?: string): Promise<ReadK
 
 /** The text of a read key that convertKey takes without a passphrase (in memory only). */
 function plainText(read: ReadKey, asPublic: boolean): string {
-  const key = asPublic || read.key.type === 'public' ? createPublicKey(read.key) : read.key;
+  const key = asPublic ? publicOf(read.key) : read.key;
   return key.type === 'public'
     ? (key.export({ type: 'spki', format: 'pem' }) as string)
     : (key.export({ type: 'pkcs8', format: 'pem' }) as string);
+}
+
+/** node's createPublicKey takes a private KeyObject only. */
+function publicOf(key: KeyObject): KeyObject {
+  return key.type === 'private' ? createPublicKey(key) : key;
 }
 
 function one(read: ReadKey | ReadKey[]): ReadKey | undefined {
@@ -281,7 +286,7 @@ export async function inspectKeyCommandRun(args?: unknown): Promise<KeyInfo | Ke
 function showInspection(read: ReadKey | ReadKey[], found?: FoundKey): void {
   // Only the public half waits for a button (a notification may stay open for long).
   const found1 = one(read);
-  const single = found1 && { key: createPublicKey(found1.key), info: found1.info };
+  const single = found1 && { key: publicOf(found1.key), info: found1.info };
   const text = Array.isArray(read)
     ? vscode.l10n.t(
         'Keysmith: a JWKS of {0} key(s): {1}',
