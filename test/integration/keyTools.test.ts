@@ -145,6 +145,15 @@ describe('Key tools: the key hover, Copy as… and Inspect Key', function () {
     const jwkHover = await hoverOf(json, json.getText().indexOf('"crv"'));
     assert.match(jwkHover.text, /EC P-256 public key/);
     assert.match(jwkHover.text, /Format: JWK/);
+
+    const jwks = JSON.parse(await convertKey(spki, { to: 'jwks' })) as { keys: object[] };
+    jwks.keys.push(JSON.parse(await convertKey(sshLine, { to: 'jwk' })) as object);
+    const set = await openUntitled(JSON.stringify(jwks, null, 2), 'json');
+    const setHover = await hoverOf(set, set.getText().indexOf('"keys"') + 2);
+    assert.match(setHover.text, /JWKS of 2 key\(s\)/);
+    assert.match(setHover.text, /1\. EC P-256 public key/);
+    assert.match(setHover.text, /2\. Ed25519 public key/);
+    assert.deepEqual(linksOf(setHover.text), [], 'several keys: hover one of them to copy it');
   });
 
   it('hovers a private PEM without any private key material in the markdown or its links', async () => {
@@ -341,6 +350,40 @@ describe('Key tools: the key hover, Copy as… and Inspect Key', function () {
     assert.equal(
       await vscode.env.clipboard.readText(),
       await convertKey(encryptedPkcs8, { to: 'jwk', public: true, passphrase: PASSPHRASE }),
+    );
+  });
+
+  it('an encrypted OpenSSH key: Inspect… and a private copy ask the passphrase (bcrypt behind a progress)', async () => {
+    const document = await openUntitled(`# id_ed25519\n${encryptedOpenSsh}`);
+    const { text } = await hoverOf(document, document.getText().indexOf('-----BEGIN') + 60);
+    const inspect = linksOf(text).find((l) => l.command === INSPECT)!;
+    assert.deepEqual(Object.keys(inspect.args).sort(), ['character', 'line', 'uri']);
+    const asked: { kind: string; title?: string }[] = [];
+    let restores = scriptPrompts(asked, [], [PASSPHRASE]);
+    try {
+      const { value } = await infoDuring(() =>
+        vscode.commands.executeCommand<KeyInfo>(INSPECT, inspect.args),
+      );
+      assert.deepEqual(value, await inspectKey(encryptedOpenSsh, { passphrase: PASSPHRASE }));
+      assert.equal(value.comment, 'c');
+    } finally {
+      restores.forEach((restore) => restore());
+    }
+    restores = scriptPrompts(asked, [], [PASSPHRASE]);
+    try {
+      const args = { ...inspect.args, to: 'jwk', public: false };
+      const { infos } = await infoDuring(() => vscode.commands.executeCommand(COPY, args));
+      assert.match(
+        infos[0]!,
+        /copied the private key as JWK; it will be cleared from the clipboard in 45 seconds/,
+      );
+    } finally {
+      restores.forEach((restore) => restore());
+    }
+    assert.equal(asked.length, 2);
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      await convertKey(encryptedOpenSsh, { to: 'jwk', passphrase: PASSPHRASE }),
     );
   });
 
