@@ -21,6 +21,7 @@ export const CommandId = {
   envelopeAction: 'keysmith.envelopeAction',
   // What the key hover's Copy as… links run (hidden from the Command Palette).
   copyKeyAs: 'keysmith.copyKeyAs',
+  // Inspect Key: the selection, the key at the cursor or the file (also the hover's Inspect…).
   inspectKey: 'keysmith.inspectKey',
   // The title-bar buttons of the sidebar's views (hidden from the Command Palette).
   regenerateKeyInView: 'keysmith.view.regenerateKey',
