@@ -387,6 +387,26 @@ describe('Key tools: the key hover, Copy as… and Inspect Key', function () {
     );
   });
 
+  it('copyKeyAs refuses bad arguments by name, and says when the key is no longer there', async () => {
+    const document = await openUntitled(`text\n${spki}`);
+    const uri = document.uri.toString();
+    const cases: [unknown, RegExp][] = [
+      [{ uri, line: 1, character: 0, to: 'der' }, /to must be one of jwk, openssh, pem, pkcs8/],
+      [{ uri, line: 99, character: 0, to: 'jwk' }, /line must be a whole number from 0 to/],
+      [{ uri: 'untitled:nope', line: 1, character: 0, to: 'jwk' }, /uri must name an open document/],
+      [{ uri, line: 1, character: 0, to: 'jwk', key: spki }, /key is not an option/],
+      [{ uri, line: 0, character: 1, to: 'jwk' }, /there is no key at line 1/],
+    ];
+    for (const [args, message] of cases) {
+      const { value, shown } = await notificationsDuring(async () =>
+        vscode.commands.executeCommand(COPY, args),
+      );
+      assert.equal(value, false);
+      assert.equal(shown.length, 1);
+      assert.match(shown[0]!, message);
+    }
+  });
+
   it('a 20,000-line file with a key in the middle still hovers right', async () => {
     const filler = (from: number) =>
       Array.from({ length: 10_000 }, (_, i) => `line ${from + i}: ${'lorem ipsum '.repeat(4)}`).join('\n');
