@@ -19,6 +19,10 @@ export const CommandId = {
   reencryptEnvelopes: 'keysmith.reencryptEnvelopes',
   // What a CodeLens, hover or Quick Fix runs on one envelope (hidden from the Command Palette).
   envelopeAction: 'keysmith.envelopeAction',
+  // What the key hover's Copy as… links run (hidden from the Command Palette).
+  copyKeyAs: 'keysmith.copyKeyAs',
+  // Inspect Key: the selection, the key at the cursor or the file (also the hover's Inspect…).
+  inspectKey: 'keysmith.inspectKey',
   // The title-bar buttons of the sidebar's views (hidden from the Command Palette).
   regenerateKeyInView: 'keysmith.view.regenerateKey',
   insertKeyFromView: 'keysmith.view.insertKey',

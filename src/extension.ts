@@ -3,6 +3,7 @@ import { registerAllCommands } from './commands';
 import type { StoredKeyElement } from './editor/commandArgs';
 import { envelopeScans } from './editor/envelopeIndex';
 import { registerEnvelopeProviders } from './editor/envelopeProviders';
+import { registerKeyHover } from './editor/keyHover';
 import { KeyStore } from './editor/keyStore';
 import { registerPlaintextEditor, setPlaintextWriteDelay } from './editor/plaintextEditor';
 import type { Operation } from './protocol';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): KeysmithTestApi | un
   context.subscriptions.push(views);
   registerAllCommands(context, keys, views);
   registerEnvelopeProviders(context, keys);
+  registerKeyHover(context);
   registerPlaintextEditor(context, keys);
   const storedKeys = new StoredKeysView(keys);
   const storedKeysTree = vscode.window.createTreeView(StoredKeysView.viewId, {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import type { KeyStore } from '../editor/keyStore';
+import { copyKeyAsCommand } from './copyKeyAs';
 import { copyStoredKeyCommand } from './copyStoredKey';
 import { decryptSelectionCommand } from './decryptSelection';
 import { editEnvelopeCommand } from './editEnvelope';
@@ -9,6 +10,7 @@ import { encryptSelectionWithStoredKeyCommand } from './encryptSelectionWithStor
 import { envelopeActionCommand } from './envelopeAction';
 import { generateKeyPairCommand } from './generateKeyPair';
 import { insertKeyCommand, insertKeyOfTypeCommand } from './insertKey';
+import { inspectKeyCommand } from './inspectKey';
 import { peekEnvelopeCommand } from './peekEnvelope';
 import { reencryptEnvelopesCommand } from './reencryptEnvelopes';
 import { saveEnvelopeCommand } from './saveEnvelope';
@@ -40,6 +42,8 @@ export function registerAllCommands(
     [CommandId.saveEnvelope]: saveEnvelopeCommand,
     [CommandId.reencryptEnvelopes]: (args) => reencryptEnvelopesCommand(keys, args),
     [CommandId.envelopeAction]: (args) => envelopeActionCommand(keys, args),
+    [CommandId.copyKeyAs]: copyKeyAsCommand,
+    [CommandId.inspectKey]: inspectKeyCommand,
     [CommandId.regenerateKeyInView]: viewTitleActionCommand(views, 'generateKey', 'regenerate'),
     [CommandId.insertKeyFromView]: viewTitleActionCommand(views, 'generateKey', 'insert'),
     [CommandId.copyKeyFromView]: viewTitleActionCommand(views, 'generateKey', 'copy'),
