@@ -87,6 +87,28 @@ function assertPair(privatePath: string, publicPath: string): ReturnType<typeof 
   return privateKey;
 }
 
+/**
+ * The command returned and wrote exactly these two files in `dir` (no temporary file left), the
+ * private one 0600; returns their texts.
+ */
+function assertWritten(
+  uris: vscode.Uri[] | undefined,
+  privatePath: string,
+  publicPath: string,
+): { privateText: string; publicText: string } {
+  assert.deepEqual(
+    uris?.map((uri) => uri.fsPath),
+    [privatePath, publicPath],
+  );
+  assert.deepEqual(
+    files(dir),
+    [path.basename(privatePath), path.basename(publicPath)].sort(),
+    'no temporary file left',
+  );
+  if (POSIX) assert.equal(mode(privatePath), 0o600);
+  return { privateText: readFileSync(privatePath, 'utf8'), publicText: readFileSync(publicPath, 'utf8') };
+}
+
 /** No notification may carry key material: no PEM armour, no slice of a key's base64. */
 function assertNoKeyMaterial(...pems: string[]): void {
   for (const { message, rest } of shown) {
@@ -185,15 +207,7 @@ describe('generate key pair command', () => {
     const uris = await run({ algorithm: 'EC', name: 'signing', folder: path.relative(root(), dir) });
     const privatePath = path.join(dir, 'signing_private.pem');
     const publicPath = path.join(dir, 'signing_public.pem');
-    assert.deepEqual(
-      uris?.map((uri) => uri.fsPath),
-      [privatePath, publicPath],
-    );
-    assert.deepEqual(files(dir), ['signing_private.pem', 'signing_public.pem'], 'no temporary file left');
-    if (POSIX) assert.equal(mode(privatePath), 0o600);
-
-    const privatePem = readFileSync(privatePath, 'utf8');
-    const publicPem = readFileSync(publicPath, 'utf8');
+    const { privateText: privatePem, publicText: publicPem } = assertWritten(uris, privatePath, publicPath);
     assert.match(privatePem, /^-----BEGIN EC PRIVATE KEY-----\n/);
     assert.match(publicPem, /^-----BEGIN PUBLIC KEY-----\n/);
     const key = assertPair(privatePath, publicPath);
@@ -244,14 +258,7 @@ describe('generate key pair command', () => {
     });
     const privatePath = path.join(dir, 'deploy');
     const publicPath = path.join(dir, 'deploy.pub');
-    assert.deepEqual(
-      uris?.map((uri) => uri.fsPath),
-      [privatePath, publicPath],
-    );
-    assert.deepEqual(files(dir), ['deploy', 'deploy.pub'], 'no temporary file left');
-    if (POSIX) assert.equal(mode(privatePath), 0o600);
-    const privateText = readFileSync(privatePath, 'utf8');
-    const publicLine = readFileSync(publicPath, 'utf8');
+    const { privateText, publicText: publicLine } = assertWritten(uris, privatePath, publicPath);
     assert.match(privateText, /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
     assert.match(publicLine, /^ssh-ed25519 AAAA[A-Za-z0-9+/]+=* deploy@ci\n$/);
     // ssh-keygen -y opens the private key with the passphrase and derives the same public key.
