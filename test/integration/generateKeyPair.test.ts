@@ -149,6 +149,15 @@ function gitInit(folder: string): void {
   execFileSync('git', ['init', '-q'], { cwd: folder, stdio: 'ignore', timeout: 10_000 });
 }
 
+/** A git command's output in `repo`, with an identity for commits. */
+function gitOut(repo: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+}
+
 /** A quick pick answered by label; records the labels and descriptions it was offered. */
 function answerQuickPicks(...labels: (string | undefined)[]): { label: string; description?: string }[][] {
   const offered: { label: string; description?: string }[][] = [];
@@ -861,12 +870,7 @@ describe('generate key pair command', () => {
       mkdirSync(path.join(repo, 'keys'));
       writeFileSync(path.join(repo, 'keys', 't_private.pem'), 'an old key, committed by mistake\n');
       writeFileSync(path.join(repo, '.gitignore'), '*.log\n');
-      const gitIn = (...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-          cwd: repo,
-          encoding: 'utf8',
-          timeout: 10_000,
-        });
+      const gitIn = (...args: string[]) => gitOut(repo, ...args);
       gitIn('add', '.');
       gitIn('commit', '-qm', 'oops');
       const args = {
@@ -918,12 +922,7 @@ describe('generate key pair command', () => {
       const repo = path.join(dir, 'covered');
       gitInit(repo);
       writeFileSync(path.join(repo, 'c_private.pem'), 'old\n');
-      const gitIn = (...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-          cwd: repo,
-          encoding: 'utf8',
-          timeout: 10_000,
-        });
+      const gitIn = (...args: string[]) => gitOut(repo, ...args);
       gitIn('add', '.');
       gitIn('commit', '-qm', 'oops');
       // The rule came later: git still tracks the file, and check-ignore says "not ignored".
