@@ -25,6 +25,19 @@ export function invalid(message: string, field?: string): EditorError {
 }
 
 /** `keysmith.insertKey` and its shortcuts: the core's key options (the core checks the values). */
+/**
+ * Refuses the first member of `args` that is not one of `known` (members set to undefined are
+ * left out, as JSON has them), naming it and the options of `command`.
+ */
+export function rejectUnknownOptions(args: Fields, known: readonly string[], command: string): void {
+  const unknown = Object.keys(args).find((name) => args[name] !== undefined && !known.includes(name));
+  if (unknown === undefined) return;
+  throw invalid(
+    vscode.l10n.t('{0} is not an option of {1} (the options are {2}).', unknown, command, known.join(', ')),
+    unknown,
+  );
+}
+
 export function readInsertKeyArgs(args: unknown): GenerateKeyOptions {
   if (!isFields(args)) {
     throw invalid(
@@ -128,17 +141,7 @@ export function readKeyPairArgs(args: unknown): KeyPairOptions {
       ),
     );
   }
-  for (const key of Object.keys(args)) {
-    if (args[key] !== undefined && !(KEY_PAIR_OPTIONS as readonly string[]).includes(key)) {
-      throw invalid(
-        vscode.l10n.t(
-          '{0} is not an option of keysmith.generateKeyPair (the options are {1}).',
-          key,
-          KEY_PAIR_OPTIONS.join(', '),
-        ),
-      );
-    }
-  }
+  rejectUnknownOptions(args, KEY_PAIR_OPTIONS, 'keysmith.generateKeyPair');
   const { algorithm, keySize, curve, name, folder, pkcs8, format, passphrase, comment, overwrite } = args;
   const option = (field: keyof KeyPairOptions, message: string) => invalid(message, field);
   if (algorithm !== 'RSA' && algorithm !== 'EC' && algorithm !== 'Ed25519') {

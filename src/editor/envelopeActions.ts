@@ -7,8 +7,9 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../commandIds';
 import type { FoundEnvelope } from '../core';
-import { invalid, isFields } from './commandArgs';
+import { invalid, isFields, rejectUnknownOptions } from './commandArgs';
 import { envelopeAtOffset } from './envelopeIndex';
+import { commandLink } from './markdown';
 import { reencryptWeakEnvelope } from './weakEnvelopeFix';
 
 export const ENVELOPE_ACTIONS = ['decrypt', 'peek', 'edit', 'reencrypt'] as const;
@@ -33,8 +34,7 @@ export function actionArgs(
 
 /** A `command:` link for a trusted hover (its MarkdownString enables only this command). */
 export function actionLink(label: string, args: EnvelopeActionArgs): string {
-  const query = encodeURIComponent(JSON.stringify([args]));
-  return `[${label}](command:${CommandId.envelopeAction}?${query} "${label}")`;
+  return commandLink(label, CommandId.envelopeAction, args);
 }
 
 /** Checks the argument; the document must be open and the offset inside it. */
@@ -52,8 +52,11 @@ export function readEnvelopeActionArgs(args: unknown): {
     );
   }
   const { uri, offset, action } = args as Record<string, unknown>;
-  const unknown = Object.keys(args).find((name) => !['uri', 'offset', 'action'].includes(name));
-  if (unknown !== undefined) throw invalid(vscode.l10n.t('{0} is not an option.', unknown), unknown);
+  rejectUnknownOptions(
+    args as Record<string, unknown>,
+    ['uri', 'offset', 'action'],
+    CommandId.envelopeAction,
+  );
   if (typeof action !== 'string' || !(ENVELOPE_ACTIONS as readonly string[]).includes(action)) {
     throw invalid(vscode.l10n.t('action must be one of {0}.', ENVELOPE_ACTIONS.join(', ')), 'action');
   }

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { limits, type Envelope, type FoundEnvelope } from '../core';
 import { envelopeCodeLensEnabled, readConfig } from './config';
 import { actionArgs, actionLink, type EnvelopeActionName } from './envelopeActions';
+import { markdownText } from './markdown';
 import { envelopesOf, forgetEnvelopes, rangeOf, saltUsers } from './envelopeIndex';
 import { describeFailure } from './errors';
 import { CommandId } from '../commandIds';
@@ -52,11 +53,6 @@ export function lockTitle(envelope: Envelope): string {
     return vscode.l10n.t('🔒 password, {0} iterations', formatNumber(envelope.iterations ?? 0));
   }
   return envelope.kid !== undefined ? vscode.l10n.t('🔒 key "{0}"', envelope.kid) : vscode.l10n.t('🔒 key');
-}
-
-/** Text for Markdown: the characters that would format inline are escaped (CommonMark's backslash). */
-function markdownText(text: string): string {
-  return text.replace(/[\\`*_[\]<>&|~]/g, '\\$&');
 }
 
 /** What is wrong with a broken envelope, in the words of its notification (naming the field). */

@@ -15,7 +15,7 @@ import { CommandId } from '../commandIds';
 import { convertKey, isKeysmithError, readKey, type KeyInfo, type ReadKey } from '../core';
 import { openSshPublicLineOf, type FoundKey } from '../core/keysInText';
 import { CLIPBOARD_SECONDS, copySecret } from './clipboard';
-import { invalid, isFields } from './commandArgs';
+import { invalid, isFields, rejectUnknownOptions } from './commandArgs';
 import { EditorError, notificationText } from './errors';
 import {
   atDocumentLine,
@@ -61,16 +61,6 @@ function positionIn(document: vscode.TextDocument, line: unknown, character: unk
     throw invalid(vscode.l10n.t('character must be a whole number from 0.'), 'character');
   }
   return document.validatePosition(new vscode.Position(line, character));
-}
-
-function rejectUnknownArgs(args: Record<string, unknown>, known: readonly string[]): void {
-  const unknown = Object.keys(args).find((name) => args[name] !== undefined && !known.includes(name));
-  if (unknown !== undefined) {
-    throw invalid(
-      vscode.l10n.t('{0} is not an option (the options are {1}).', unknown, known.join(', ')),
-      unknown,
-    );
-  }
 }
 
 /** The key at a position of an open document, as the hover found it. */
@@ -177,7 +167,7 @@ export async function copyKeyAs(args: unknown): Promise<boolean> {
       ),
     );
   }
-  rejectUnknownArgs(args, ['uri', 'line', 'character', 'to', 'public']);
+  rejectUnknownOptions(args, ['uri', 'line', 'character', 'to', 'public'], CommandId.copyKeyAs);
   const document = openDocument(args.uri);
   const position = positionIn(document, args.line, args.character);
   const to = args.to;
@@ -243,7 +233,7 @@ export async function inspectKeyCommandRun(args?: unknown): Promise<KeyInfo | Ke
         ),
       );
     }
-    rejectUnknownArgs(args, ['text', 'passphrase', 'uri', 'line', 'character']);
+    rejectUnknownOptions(args, ['text', 'passphrase', 'uri', 'line', 'character'], CommandId.inspectKey);
     if (args.passphrase !== undefined && typeof args.passphrase !== 'string') {
       throw invalid(vscode.l10n.t('passphrase must be a string.'), 'passphrase');
     }

@@ -20,7 +20,9 @@ import {
   openSshPublicLineOf,
   type FoundKey,
 } from '../core/keysInText';
+import { CLIPBOARD_SECONDS } from './clipboard';
 import { describeFailure } from './errors';
+import { commandLink as link, markdownText } from './markdown';
 import { PLAINTEXT_SCHEME } from './plaintextFileSystem';
 
 /**
@@ -110,16 +112,6 @@ export function formatText(info: KeyInfo | undefined, found?: FoundKey): string 
     default:
       return 'PEM';
   }
-}
-
-/** Text for Markdown: the characters that would format inline are escaped. */
-function markdownText(text: string): string {
-  return text.replace(/[\\`*_[\]<>&|~#]/g, '\\$&');
-}
-
-function link(label: string, command: string, args: object): string {
-  const query = encodeURIComponent(JSON.stringify([args]));
-  return `[${label}](command:${command}?${query} "${label}")`;
 }
 
 const COPY_TITLES = {
@@ -241,7 +233,7 @@ class KeyHover implements vscode.HoverProvider {
       } satisfies CopyKeyArgs),
     );
     markdown.appendMarkdown(
-      `\n\n${vscode.l10n.t('Copy the private key as {0} (cleared from the clipboard after a while)', privateLinks.join(' · '))}`,
+      `\n\n${vscode.l10n.t('Copy the private key as {0} (cleared from the clipboard after {1} s)', privateLinks.join(' · '), CLIPBOARD_SECONDS)}`,
     );
   }
 }

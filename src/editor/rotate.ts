@@ -26,7 +26,7 @@ import {
   type TextFormat,
 } from '../core';
 import { gitIgnoredIn, gitignoreMatcher } from '../node/ignoredFiles';
-import { invalid, isFields, secretFromArgs, type Fields } from './commandArgs';
+import { invalid, isFields, rejectUnknownOptions, secretFromArgs, type Fields } from './commandArgs';
 import { readConfig } from './config';
 import { envelopesOf, formatOf } from './envelopeIndex';
 import { EditorError, type ItemNoun } from './errors';
@@ -64,19 +64,7 @@ export function readRotateArgs(args: unknown): RotateArgs {
       ),
     );
   }
-  for (const name of Object.keys(args)) {
-    if (!(OPTIONS as readonly string[]).includes(name)) {
-      throw invalid(
-        vscode.l10n.t(
-          '{0} is not an option of {1} (the options are {2}).',
-          name,
-          COMMAND,
-          OPTIONS.join(', '),
-        ),
-        name,
-      );
-    }
-  }
+  rejectUnknownOptions(args, OPTIONS, COMMAND);
   const { scope, from, to } = args;
   if (scope !== undefined && scope !== 'file' && scope !== 'workspace') {
     throw invalid(vscode.l10n.t('scope must be "file" or "workspace".'), 'scope');
